@@ -1,0 +1,117 @@
+// The one definition of tracegrep's log format, shared by the parser (the CLI)
+// and the emitter library: level names and ranks, timestamps, the tag syntax,
+// the id alphabet and the session-prefix rule. Nothing here allocates per call
+// except format_iso(), and nothing throws.
+//
+//   2024-01-15 10:30:15,123 - ERROR - [req=a1b2c3d4|session=12345678] - text
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tracegrep::format {
+
+/// Levels in rank order. kNone is "no level written" and ranks below all.
+enum class Level : std::uint8_t { kNone = 0, kTrace, kDebug, kInfo, kWarning, kError, kCritical };
+
+/// Parses a level name in any case: TRACE, DEBUG, INFO, WARN, WARNING, ERROR,
+/// CRITICAL, FATAL. Anything else gives nullopt.
+std::optional<Level> parse_level(std::string_view name);
+
+/// The canonical (Python) name of a level: "WARNING", "CRITICAL", ...
+std::string_view level_name(Level level);
+
+/// Rank for --level comparisons: kNone is 0, kTrace 1 ... kCritical 6.
+inline int level_rank(Level level) { return static_cast<int>(level); }
+
+/// A point in time as written. Without an offset it is "as written" (naive);
+/// with one it has been normalised to UTC.
+struct Timestamp {
+  std::int64_t seconds = 0;      ///< seconds since 1970-01-01T00:00:00 of the civil time
+  std::int32_t nanos = 0;        ///< 0..999'999'999
+  std::uint8_t frac_digits = 0;  ///< digits of the fraction as written (0..9)
+  bool utc = false;              ///< an offset or Z was written; seconds are UTC
+
+  friend bool operator==(const Timestamp& a, const Timestamp& b) {
+    return a.seconds == b.seconds && a.nanos == b.nanos;
+  }
+  friend bool operator<(const Timestamp& a, const Timestamp& b) {
+    return a.seconds != b.seconds ? a.seconds < b.seconds : a.nanos < b.nanos;
+  }
+};
+
+/// Parses a timestamp at the start of `text`:
+///   YYYY-MM-DD[ T]HH:MM:SS[(,|.)F{1,9}][Z|(+|-)HH:MM|(+|-)HHMM]
+/// Returns the number of bytes consumed, or 0 when `text` does not start with
+/// one. Fields are range-checked (month 1-12, day valid for the month, hour
+/// 0-23, minute 0-59, second 0-60). The caller decides what may follow.
+std::size_t parse_timestamp(std::string_view text, Timestamp& out);
+
+/// True when `line` begins an entry: a timestamp followed by whitespace or the
+/// end of the line. Every other line continues the entry before it.
+bool starts_entry(std::string_view line);
+
+/// ISO 8601 with 'T', the written fraction after '.', and 'Z' when utc.
+std::string format_iso(const Timestamp& ts);
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d);
+
+// ---- The tag: [req=R|session=S|key=value...] --------------------------------
+
+inline constexpr char kTagOpen = '[';
+inline constexpr char kTagClose = ']';
+inline constexpr char kPairSeparator = '|';
+inline constexpr char kKeyValueSeparator = '=';
+inline constexpr std::string_view kRequestKey = "req";
+inline constexpr std::string_view kSessionKey = "session";
+/// The value written where an id is unset.
+inline constexpr std::string_view kNoneValue = "none";
+/// Sessions are cut to this many characters by default when written.
+inline constexpr std::size_t kSessionCut = 8;
+/// A logged session that is a strict prefix of the id asked for matches only
+/// when it is at least this long: a cut id, not a one-letter accident.
+inline constexpr std::size_t kMinCutSession = 4;
+
+/// A character allowed in a tag value: anything but '|', ']', '=', whitespace
+/// and control characters.
+inline bool is_value_char(unsigned char c) {
+  return c > 0x20 && c != 0x7f && c != '|' && c != ']' && c != '=';
+}
+
+/// A character allowed in a tag key: [A-Za-z0-9_.-].
+inline bool is_key_char(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '_' || c == '.' || c == '-';
+}
+
+/// The -s rule: the logged session equals the id asked for, starts with it,
+/// or is a prefix of it at least kMinCutSession long (logs keep 8 characters,
+/// users hold the whole id).
+inline bool session_matches(std::string_view logged, std::string_view query) {
+  if (logged.empty() || query.empty()) return false;
+  if (logged.starts_with(query)) return true;
+  return logged.size() >= kMinCutSession && query.starts_with(logged);
+}
+
+/// The literal every line whose session matches `query` contains: the fast
+/// scanner searches for it and parses only the lines that have it.
+inline std::string session_needle(std::string_view query) {
+  std::string needle(kSessionKey);
+  needle += kKeyValueSeparator;
+  needle += query.substr(0, kMinCutSession);
+  return needle;
+}
+
+/// The literal every line whose request is `id` contains.
+inline std::string request_needle(std::string_view id) {
+  std::string needle(kRequestKey);
+  needle += kKeyValueSeparator;
+  needle += id;
+  return needle;
+}
+
+}  // namespace tracegrep::format
