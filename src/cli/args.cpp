@@ -1,0 +1,65 @@
+#include "cli/args.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include "cli/help.hpp"
+#include "cli/version.hpp"
+
+namespace tracegrep {
+
+ParsedArgs parse_args(int argc, char** argv) {
+  ParsedArgs parsed;
+  ScanArgs& a = parsed.scan;
+  CLI::App app{std::string(kDescription), "tracegrep"};
+  app.footer(std::string(kHelpFooter));
+  app.set_version_flag("--version", std::string("tracegrep ") + kVersion);
+  app.get_formatter()->column_width(30);
+
+  auto repeatable = [&](const char* names, std::vector<std::string>& into, const char* what,
+                        const char* type) {
+    app.add_option(names, into, what)->type_name(type)->allow_extra_args(false)->take_all();
+  };
+  repeatable("-s,--session", a.sessions,
+             "Entries of session ID: equal, or one a prefix of the other (repeatable)", "ID");
+  repeatable("-r,--request", a.requests, "Entries of request ID, exactly (repeatable)", "ID");
+  repeatable("-e,--regexp", a.patterns,
+             "Entries whose message (continuation lines included) matches PATTERN, RE2 syntax "
+             "(repeatable)",
+             "PATTERN");
+  app.add_option("-l,--level", a.level, "Entries of LEVEL or higher")->type_name("LEVEL");
+  app.add_option("--since", a.since, "Entries at or after TIME")->type_name("TIME");
+  app.add_option("--until", a.until, "Entries up to TIME, including all of its last unit")
+      ->type_name("TIME");
+  app.add_flag("-F,--fixed-strings", a.fixed_strings, "PATTERNs are plain strings");
+  app.add_flag("-i,--ignore-case", a.ignore_case, "PATTERNs ignore case");
+  app.add_flag("-v,--invert-match", a.invert, "Entries whose message matches no PATTERN");
+  app.add_flag("-H,--with-filename", a.with_filename, "Prefix each line with its FILE");
+  app.add_flag("--no-filename", a.no_filename, "Never prefix lines with FILE");
+  app.add_flag("-n,--line-number", a.line_numbers, "Prefix each line with its line number");
+  app.add_flag("-c,--count", a.count, "Print the number of matching entries per FILE");
+  app.add_option("-m,--max-count", a.max_count, "Stop reading a FILE after NUM entries")
+      ->type_name("NUM");
+  app.add_flag("--json", a.json, "One JSON object per entry and line");
+  app.add_option("--color,--colour", a.color, "Colour: auto, always or never")
+      ->type_name("WHEN")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  app.add_option("--max-entry-size", a.max_entry_size,
+                 "Cut entries longer than SIZE bytes (K, M, G suffixes; default 1M)")
+      ->type_name("SIZE");
+  app.add_option("--follow", a.follow,
+                 "Follow FILE as tail -F does, across rotation and truncation")
+      ->type_name("FILE");
+  app.add_option("FILE", a.files, "Files to search, plain or gzip; - or none: stdin")
+      ->type_name("");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    parsed.exit_code = app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    parsed.exit_code = 2;
+  }
+  return parsed;
+}
+
+}  // namespace tracegrep

@@ -1,0 +1,115 @@
+#include "cli/plan.hpp"
+
+#include <cstdlib>
+
+#include "match/time_bound.hpp"
+
+namespace tracegrep {
+namespace {
+
+bool use_color(const std::string& when, const Output& out) {
+  if (when == "always") return true;
+  if (when == "never") return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  return out.is_terminal() && !(no_color && *no_color) && !(term && std::string(term) == "dumb");
+}
+
+}  // namespace
+
+bool parse_size(const std::string& text, std::size_t& out) {
+  if (text.empty()) return false;
+  std::size_t i = 0;
+  unsigned long long value = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    value = value * 10 + static_cast<unsigned>(text[i] - '0');
+    if (value > (1ull << 40)) return false;
+    ++i;
+  }
+  if (i == 0) return false;
+  std::string suffix = text.substr(i);
+  if (suffix == "K" || suffix == "k" || suffix == "KiB") value <<= 10;
+  else if (suffix == "M" || suffix == "m" || suffix == "MiB") value <<= 20;
+  else if (suffix == "G" || suffix == "g" || suffix == "GiB") value <<= 30;
+  else if (!suffix.empty()) return false;
+  out = static_cast<std::size_t>(value);
+  return true;
+}
+
+std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::string& error) {
+  auto plan = std::make_unique<Plan>();
+  FilterSpec spec;
+  spec.sessions = a.sessions;
+  spec.requests = a.requests;
+  for (const auto* ids : {&a.sessions, &a.requests}) {
+    for (const std::string& id : *ids) {
+      if (id.empty()) {
+        error = "an empty id matches nothing; give -s/-r a value";
+        return nullptr;
+      }
+    }
+  }
+  if (!a.level.empty()) {
+    spec.min_level = format::parse_level(a.level);
+    if (!spec.min_level) {
+      error = "--level '" + a.level + "': not a level; use TRACE, DEBUG, INFO, WARNING, ERROR or CRITICAL";
+      return nullptr;
+    }
+  }
+  if (!a.since.empty()) {
+    spec.since = parse_time_bound(a.since, BoundKind::kSince);
+    if (!spec.since) {
+      error = "--since '" + a.since + "': not a time; use " + std::string(kTimeForms);
+      return nullptr;
+    }
+  }
+  if (!a.until.empty()) {
+    spec.until = parse_time_bound(a.until, BoundKind::kUntil);
+    if (!spec.until) {
+      error = "--until '" + a.until + "': not a time; use " + std::string(kTimeForms);
+      return nullptr;
+    }
+  }
+  spec.patterns = a.patterns;
+  spec.syntax = a.fixed_strings ? PatternSyntax::kFixed : PatternSyntax::kRegex;
+  spec.letter_case = a.ignore_case ? Case::kInsensitive : Case::kSensitive;
+  spec.polarity = a.invert ? Polarity::kInverted : Polarity::kMatching;
+  if (a.invert && a.patterns.empty()) {
+    error = "-v inverts the -e patterns, and none was given";
+    return nullptr;
+  }
+  plan->filter = Filter::build(spec, error);
+  if (!plan->filter) return nullptr;
+
+  if (!a.max_entry_size.empty()) {
+    if (!parse_size(a.max_entry_size, plan->input_options.max_entry) ||
+        plan->input_options.max_entry < kMinMaxEntry) {
+      error = "--max-entry-size '" + a.max_entry_size + "': use a size of at least 4K, such as 65536, 64K or 1M";
+      return nullptr;
+    }
+  }
+  if (!a.follow.empty()) {
+    if (!a.files.empty()) {
+      error = "--follow takes one FILE; give no other FILE with it";
+      return nullptr;
+    }
+    plan->inputs = {a.follow};
+    plan->input_options.follow = FollowMode::kYes;
+  } else {
+    plan->inputs = a.files.empty() ? std::vector<std::string>{"-"} : a.files;
+  }
+
+  if (a.json) plan->printer = Plan::Printer::kJson;
+  else if (a.count) plan->printer = Plan::Printer::kCount;
+  plan->style.with_filename = a.with_filename || (plan->inputs.size() > 1 && !a.no_filename);
+  if (a.no_filename) plan->style.with_filename = false;
+  plan->style.line_numbers = a.line_numbers;
+  const bool color = use_color(a.color, out);
+  plan->style.color = color ? Color::kOn : Color::kOff;
+  plan->style.safety = (color || out.is_terminal()) ? Safety::kTerminal : Safety::kRaw;
+  if (a.line_numbers || a.json) plan->numbers = LineNumbers::kCount;
+  plan->max_count = a.max_count;
+  return plan;
+}
+
+}  // namespace tracegrep

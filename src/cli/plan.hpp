@@ -1,0 +1,34 @@
+// The second step of argument handling: raw values -> compiled filter,
+// chosen printer, inputs. Errors name the culprit and the accepted forms.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/args.hpp"
+#include "match/filter.hpp"
+#include "parse/assembler.hpp"
+#include "print/printers.hpp"
+#include "source/input.hpp"
+
+namespace tracegrep {
+
+struct Plan {
+  std::unique_ptr<Filter> filter;
+  std::vector<std::string> inputs;
+  InputOptions input_options;
+  LineNumbers numbers = LineNumbers::kOff;
+  enum class Printer { kText, kJson, kCount } printer = Printer::kText;
+  TextStyle style;
+  std::uint64_t max_count = 0;
+};
+
+/// Builds the plan; on a bad value returns nullptr with `error` set to the
+/// message (without the "tracegrep: " prefix).
+std::unique_ptr<Plan> make_plan(const ScanArgs& args, const Output& out, std::string& error);
+
+/// Parses "4096", "64K", "1M", "1G" (powers of 1024).
+bool parse_size(const std::string& text, std::size_t& out);
+
+}  // namespace tracegrep

@@ -1,0 +1,72 @@
+#include "cli/run.hpp"
+
+#include <csignal>
+
+#include <fmt/format.h>
+
+#include "cli/args.hpp"
+#include "cli/plan.hpp"
+
+namespace tracegrep {
+namespace {
+
+void complain(std::string_view what) { fmt::print(stderr, "tracegrep: {}\n", what); }
+
+std::unique_ptr<EntrySink> make_printer(const Plan& plan, Output& out) {
+  switch (plan.printer) {
+    case Plan::Printer::kJson: return std::make_unique<JsonPrinter>(out);
+    case Plan::Printer::kCount: return std::make_unique<CountPrinter>(out, plan.style.with_filename);
+    case Plan::Printer::kText: break;
+  }
+  return std::make_unique<TextPrinter>(out, plan.style);
+}
+
+int scan(const ScanArgs& args) {
+  Output out(1);
+  std::string error;
+  const auto plan = make_plan(args, out, error);
+  if (!plan) {
+    complain(error);
+    return kExitError;
+  }
+  const auto printer = make_printer(*plan, out);
+  Tally tally(*printer, out, plan->max_count);
+  Assembler assembler(*plan->filter, tally, plan->input_options.max_entry, plan->numbers);
+  bool failed = false;
+  for (const std::string& path : plan->inputs) {
+    const InputName name = input_name(path);
+    InputOptions options = plan->input_options;
+    options.notice = [&out, &name](const std::string& what) {
+      out.flush();
+      complain(fmt::format("{}: {}", name.display, what));
+    };
+    tally.begin_input(name);
+    const FeedOutcome outcome = scan_input(path, assembler, tally, options);
+    tally.end_input();
+    if (!outcome.error.empty()) {
+      out.flush();
+      complain(fmt::format("{}: {}", name.display, outcome.error));
+      failed = true;
+    }
+    if (out.closed()) break;
+  }
+  out.flush();
+  if (!out.error().empty() && !out.closed()) {
+    complain(fmt::format("error writing output: {}", out.error()));
+    failed = true;
+  }
+  if (failed) return kExitError;
+  return tally.total() > 0 ? kExitMatch : kExitNoMatch;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  // A closed pipe shows up as EPIPE from write(), which ends the run quietly.
+  std::signal(SIGPIPE, SIG_IGN);
+  const ParsedArgs parsed = parse_args(argc, argv);
+  if (parsed.exit_code) return *parsed.exit_code;
+  return scan(parsed.scan);
+}
+
+}  // namespace tracegrep

@@ -1,0 +1,88 @@
+#include "match/filter.hpp"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+
+namespace tracegrep {
+namespace {
+
+RE2::Options regex_options(Case letter_case) {
+  RE2::Options options;
+  options.set_log_errors(false);
+  options.set_case_sensitive(letter_case == Case::kSensitive);
+  return options;
+}
+
+}  // namespace
+
+Filter::Filter(FilterSpec spec) : spec_(std::move(spec)) {}
+Filter::~Filter() = default;
+
+std::unique_ptr<Filter> Filter::build(const FilterSpec& spec, std::string& error) {
+  std::unique_ptr<Filter> filter(new Filter(spec));
+  if (!spec.patterns.empty()) {
+    const RE2::Options options = regex_options(spec.letter_case);
+    std::string combined;
+    for (const std::string& pattern : spec.patterns) {
+      const std::string source =
+          spec.syntax == PatternSyntax::kFixed ? RE2::QuoteMeta(pattern) : pattern;
+      // Compiled alone first, so an error names the pattern that caused it.
+      const RE2 one(source, options);
+      if (!one.ok()) {
+        error = "bad pattern '" + pattern + "': " + one.error();
+        return nullptr;
+      }
+      if (!combined.empty()) combined += '|';
+      combined += "(?:" + source + ")";
+    }
+    filter->regex_ = std::make_unique<RE2>(combined, options);
+    if (!filter->regex_->ok()) {
+      error = "patterns too large together: " + filter->regex_->error();
+      return nullptr;
+    }
+  }
+  // One id to look for (the other options only narrow further): search its
+  // literal. With several ids of each kind every line is parsed instead.
+  if (spec.sessions.size() == 1) {
+    filter->finder_ =
+        std::make_unique<LiteralFinder>(format::session_needle(spec.sessions.front()));
+  } else if (spec.requests.size() == 1) {
+    filter->finder_ =
+        std::make_unique<LiteralFinder>(format::request_needle(spec.requests.front()));
+  }
+  return filter;
+}
+
+bool Filter::accepts_header(const Header& h) const {
+  if (!spec_.sessions.empty()) {
+    if (h.session.empty()) return false;
+    if (std::none_of(spec_.sessions.begin(), spec_.sessions.end(),
+                     [&](const std::string& s) { return format::session_matches(h.session, s); })) {
+      return false;
+    }
+  }
+  if (!spec_.requests.empty()) {
+    if (h.req.empty()) return false;
+    if (std::find(spec_.requests.begin(), spec_.requests.end(), h.req) == spec_.requests.end()) {
+      return false;
+    }
+  }
+  if (spec_.min_level && format::level_rank(h.level) < format::level_rank(*spec_.min_level)) {
+    return false;
+  }
+  if (spec_.since || spec_.until) {
+    if (!h.has_ts) return false;
+    if (spec_.since && h.ts < *spec_.since) return false;
+    if (spec_.until && !(h.ts < *spec_.until)) return false;
+  }
+  return true;
+}
+
+bool Filter::accepts_message(std::string_view message) const {
+  if (!regex_) return true;
+  const bool found = RE2::PartialMatch(re2::StringPiece(message.data(), message.size()), *regex_);
+  return found == (spec_.polarity == Polarity::kMatching);
+}
+
+}  // namespace tracegrep

@@ -1,0 +1,62 @@
+// The filters of one run, compiled once: ids, level, time window (checked on
+// an entry's first line) and patterns (checked on its whole message).
+// Different options combine with AND, repeats of one option with OR.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "match/literal.hpp"
+#include "parse/header.hpp"
+
+namespace re2 {
+class RE2;
+}
+
+namespace tracegrep {
+
+enum class PatternSyntax { kRegex, kFixed };
+enum class Case { kSensitive, kInsensitive };
+enum class Polarity { kMatching, kInverted };
+
+struct FilterSpec {
+  std::vector<std::string> sessions;
+  std::vector<std::string> requests;
+  std::optional<format::Level> min_level;
+  std::optional<format::Timestamp> since;  ///< inclusive
+  std::optional<format::Timestamp> until;  ///< exclusive
+  std::vector<std::string> patterns;
+  PatternSyntax syntax = PatternSyntax::kRegex;
+  Case letter_case = Case::kSensitive;
+  Polarity polarity = Polarity::kMatching;
+};
+
+class Filter {
+ public:
+  /// Compiles the spec. On a bad pattern returns nullptr and sets `error`
+  /// to name the pattern and say what is wrong with it.
+  static std::unique_ptr<Filter> build(const FilterSpec& spec, std::string& error);
+  ~Filter();
+
+  /// Checks what an entry's first line decides. `header.has_ts` is false for
+  /// the timestamp-less lines at the start of an input.
+  bool accepts_header(const Header& header) const;
+
+  /// True when accepts_message must see the whole message.
+  bool wants_message() const { return regex_ != nullptr; }
+  bool accepts_message(std::string_view message) const;
+
+  /// The literal that every accepted entry's first line contains, when there
+  /// is one worth searching for; nullptr otherwise.
+  const LiteralFinder* finder() const { return finder_.get(); }
+
+ private:
+  explicit Filter(FilterSpec spec);
+  FilterSpec spec_;
+  std::unique_ptr<re2::RE2> regex_;
+  std::unique_ptr<LiteralFinder> finder_;
+};
+
+}  // namespace tracegrep

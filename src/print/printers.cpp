@@ -1,0 +1,215 @@
+#include "print/printers.hpp"
+
+#include <fmt/format.h>
+
+#include "print/escape.hpp"
+
+namespace tracegrep {
+namespace {
+
+constexpr std::string_view kReset = "\x1b[0m";
+constexpr std::string_view kFileColor = "\x1b[35m";
+constexpr std::string_view kLineColor = "\x1b[32m";
+constexpr std::string_view kSepColor = "\x1b[36m";
+constexpr std::string_view kRequestColor = "\x1b[1;36m";
+constexpr std::string_view kSessionColor = "\x1b[1;34m";
+constexpr std::string_view kMarkerColor = "\x1b[7m";
+
+std::string_view level_color(format::Level level) {
+  switch (level) {
+    case format::Level::kTrace:
+    case format::Level::kDebug: return "\x1b[2m";
+    case format::Level::kInfo: return "\x1b[32m";
+    case format::Level::kWarning: return "\x1b[33m";
+    case format::Level::kError: return "\x1b[1;31m";
+    case format::Level::kCritical: return "\x1b[1;37;41m";
+    case format::Level::kNone: break;
+  }
+  return {};
+}
+
+// Offset of `part` inside `whole`, when it is a view into it.
+bool offset_in(std::string_view whole, std::string_view part, std::size_t& at) {
+  if (part.empty() || part.data() < whole.data() ||
+      part.data() + part.size() > whole.data() + whole.size()) {
+    return false;
+  }
+  at = static_cast<std::size_t>(part.data() - whole.data());
+  return true;
+}
+
+}  // namespace
+
+std::string cut_marker(std::size_t limit) {
+  return fmt::format("[tracegrep: entry cut at {} bytes; see --max-entry-size]", limit);
+}
+
+void TextPrinter::prefix(std::uint64_t line, char separator) {
+  const bool color = style_.color == Color::kOn;
+  scratch_.clear();
+  if (style_.with_filename) {
+    if (color) scratch_ += kFileColor;
+    if (style_.safety == Safety::kTerminal) append_terminal_safe(scratch_, name_);
+    else scratch_ += name_;
+    if (color) scratch_ += kReset, scratch_ += kSepColor;
+    scratch_ += separator;
+    if (color) scratch_ += kReset;
+  }
+  if (style_.line_numbers && line > 0) {
+    if (color) scratch_ += kLineColor;
+    scratch_ += fmt::format_int(line).str();
+    if (color) scratch_ += kReset, scratch_ += kSepColor;
+    scratch_ += separator;
+    if (color) scratch_ += kReset;
+  }
+  out_.write(scratch_);
+}
+
+void TextPrinter::content(std::string_view bytes) {
+  if (style_.safety == Safety::kRaw) {
+    out_.write(bytes);
+    return;
+  }
+  scratch_.clear();
+  append_terminal_safe(scratch_, bytes);
+  out_.write(scratch_);
+}
+
+// The first line, with the level and the ids highlighted when in colour.
+void TextPrinter::first_line(const Entry& e, std::string_view line) {
+  if (style_.color == Color::kOff) {
+    content(line);
+    return;
+  }
+  struct Span {
+    std::size_t at = 0;
+    std::size_t len = 0;
+    std::string_view color;
+  };
+  Span spans[3];
+  int count = 0;
+  const Header& h = *e.header;
+  std::size_t at = 0;
+  if (offset_in(line, h.level_text, at)) spans[count++] = {at, h.level_text.size(), level_color(h.level)};
+  if (offset_in(line, h.req, at)) spans[count++] = {at, h.req.size(), kRequestColor};
+  if (offset_in(line, h.session, at)) spans[count++] = {at, h.session.size(), kSessionColor};
+  std::size_t pos = 0;
+  for (int i = 0; i < count; ++i) {
+    if (spans[i].at < pos) continue;
+    content(line.substr(pos, spans[i].at - pos));
+    out_.write(spans[i].color);
+    content(line.substr(spans[i].at, spans[i].len));
+    out_.write(kReset);
+    pos = spans[i].at + spans[i].len;
+  }
+  content(line.substr(pos));
+}
+
+Flow TextPrinter::entry(const Entry& e) {
+  const bool plain = !style_.with_filename && !style_.line_numbers &&
+                     style_.color == Color::kOff && style_.safety == Safety::kRaw;
+  if (plain) {
+    out_.write(e.text);
+    if (e.text.empty() || e.text.back() != '\n') out_.put('\n');
+  } else {
+    std::string_view rest = e.text;
+    std::uint64_t line = e.line;
+    bool first = true;
+    while (!rest.empty()) {
+      const auto nl = rest.find('\n');
+      const std::string_view one = rest.substr(0, nl == std::string_view::npos ? rest.size() : nl + 1);
+      prefix(line, first ? ':' : '-');
+      if (first) first_line(e, one);
+      else content(one);
+      if (one.back() != '\n') out_.put('\n');
+      rest.remove_prefix(one.size());
+      first = false;
+      if (line > 0) ++line;
+    }
+  }
+  if (e.cut) {
+    if (!plain) prefix(0, '-');
+    if (style_.color == Color::kOn) out_.write(kMarkerColor);
+    out_.write(cut_marker(e.text.size()));
+    if (style_.color == Color::kOn) out_.write(kReset);
+    out_.put('\n');
+  }
+  return out_.closed() ? Flow::kStop : Flow::kContinue;
+}
+
+Flow TextPrinter::late_lines(std::string_view lines) {
+  prefix(0, '-');
+  content(lines);
+  if (lines.empty() || lines.back() != '\n') out_.put('\n');
+  out_.flush();
+  return out_.closed() ? Flow::kStop : Flow::kContinue;
+}
+
+Flow JsonPrinter::entry(const Entry& e) {
+  const Header& h = *e.header;
+  line_.clear();
+  line_ += "{\"ts\":";
+  if (h.has_ts) {
+    line_ += '"';
+    line_ += format::format_iso(h.ts);
+    line_ += '"';
+  } else {
+    line_ += "null";
+  }
+  line_ += ",\"level\":";
+  if (h.level_text.empty()) {
+    line_ += "null";
+  } else {
+    line_ += '"';
+    for (const char c : h.level_text) line_ += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+    line_ += '"';
+  }
+  auto id = [this](std::string_view key, std::string_view value) {
+    line_ += key;
+    if (value.empty()) line_ += "null";
+    else append_json_string(line_, value);
+  };
+  id(",\"req\":", h.req);
+  id(",\"session\":", h.session);
+  build_message(h, e.text, message_);
+  line_ += ",\"msg\":";
+  append_json_string(line_, message_);
+  line_ += ",\"file\":";
+  append_json_string(line_, name_);
+  line_ += ",\"line\":";
+  line_ += fmt::format_int(e.line).str();
+  bool any_attr = false;
+  for_each_tag_pair(h.tag, [&](std::string_view key, std::string_view value) {
+    if (key == format::kRequestKey || key == format::kSessionKey) return;
+    line_ += any_attr ? "," : ",\"attrs\":{";
+    any_attr = true;
+    append_json_string(line_, key);
+    line_ += ':';
+    if (value == format::kNoneValue) line_ += "null";
+    else append_json_string(line_, value);
+  });
+  if (any_attr) line_ += '}';
+  if (e.cut) line_ += ",\"cut\":true";
+  line_ += "}\n";
+  out_.write(line_);
+  return out_.closed() ? Flow::kStop : Flow::kContinue;
+}
+
+void CountPrinter::end_input() {
+  if (with_filename_) out_.write(fmt::format("{}:{}\n", name_, count_));
+  else out_.write(fmt::format("{}\n", count_));
+}
+
+Flow Tally::entry(const Entry& e) {
+  ++in_input_;
+  ++total_;
+  Flow flow = next_.entry(e);
+  if (max_count_ > 0 && in_input_ >= max_count_) flow = Flow::kStop;
+  return out_.closed() ? Flow::kStop : flow;
+}
+
+Flow Tally::late_lines(std::string_view lines) {
+  return out_.closed() ? Flow::kStop : next_.late_lines(lines);
+}
+
+}  // namespace tracegrep

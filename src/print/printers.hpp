@@ -1,0 +1,104 @@
+// The sinks that write entries: text (the entry as in the input), JSON (one
+// object per line), count (-c); and Tally, which counts what passes through
+// and stops an input after --max-count entries.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "parse/entry.hpp"
+#include "print/output.hpp"
+
+namespace tracegrep {
+
+enum class Color { kOff, kOn };
+enum class Safety { kRaw, kTerminal };  ///< kTerminal: escape what a terminal would act on
+
+struct TextStyle {
+  bool with_filename = false;
+  bool line_numbers = false;
+  Color color = Color::kOff;
+  Safety safety = Safety::kRaw;
+};
+
+class TextPrinter : public EntrySink {
+ public:
+  TextPrinter(Output& out, TextStyle style) : out_(out), style_(style) {}
+  void begin_input(const InputName& name) override { name_ = name.display; }
+  Flow entry(const Entry& e) override;
+  Flow late_lines(std::string_view lines) override;
+  void idle() override { out_.flush(); }
+
+ private:
+  void prefix(std::uint64_t line, char separator);
+  void content(std::string_view bytes);
+  void first_line(const Entry& e, std::string_view line);
+  Output& out_;
+  TextStyle style_;
+  std::string name_;
+  std::string scratch_;
+};
+
+class JsonPrinter : public EntrySink {
+ public:
+  explicit JsonPrinter(Output& out) : out_(out) {}
+  void begin_input(const InputName& name) override { name_ = name.json; }
+  Flow entry(const Entry& e) override;
+  void idle() override { out_.flush(); }
+
+ private:
+  Output& out_;
+  std::string name_;
+  std::string line_;
+  std::string message_;
+};
+
+class CountPrinter : public EntrySink {
+ public:
+  CountPrinter(Output& out, bool with_filename) : out_(out), with_filename_(with_filename) {}
+  void begin_input(const InputName& name) override {
+    name_ = name.display;
+    count_ = 0;
+  }
+  Flow entry(const Entry&) override {
+    ++count_;
+    return out_.closed() ? Flow::kStop : Flow::kContinue;
+  }
+  void end_input() override;
+  void idle() override { out_.flush(); }
+
+ private:
+  Output& out_;
+  bool with_filename_;
+  std::string name_;
+  std::uint64_t count_ = 0;
+};
+
+/// Counts entries on their way to `next`; stops each input after `max_count`
+/// (0: no limit) and everything once the output is closed.
+class Tally : public EntrySink {
+ public:
+  Tally(EntrySink& next, Output& out, std::uint64_t max_count)
+      : next_(next), out_(out), max_count_(max_count) {}
+  void begin_input(const InputName& name) override {
+    in_input_ = 0;
+    next_.begin_input(name);
+  }
+  Flow entry(const Entry& e) override;
+  Flow late_lines(std::string_view lines) override;
+  void end_input() override { next_.end_input(); }
+  void idle() override { next_.idle(); }
+  std::uint64_t total() const { return total_; }
+
+ private:
+  EntrySink& next_;
+  Output& out_;
+  std::uint64_t max_count_;
+  std::uint64_t in_input_ = 0;
+  std::uint64_t total_ = 0;
+};
+
+/// The marker written after an entry cut at the size limit.
+std::string cut_marker(std::size_t limit);
+
+}  // namespace tracegrep

@@ -1,0 +1,95 @@
+#include "source/feeder.hpp"
+
+#include <cstring>
+
+namespace tracegrep {
+namespace {
+constexpr std::size_t kChunk = std::size_t{256} << 10;
+}
+
+LineFeeder::LineFeeder(Assembler& assembler, EntrySink& sink, std::size_t max_entry)
+    : assembler_(assembler), sink_(sink), max_entry_(max_entry), buf_(max_entry + 1 + kChunk) {}
+
+void LineFeeder::drop(std::size_t n) {
+  std::memmove(buf_.data(), buf_.data() + n, len_ - n);
+  len_ -= n;
+}
+
+Flow LineFeeder::process() {
+  for (;;) {
+    if (skipping_) {
+      const void* nl = std::memchr(buf_.data(), '\n', len_);
+      if (!nl) {
+        len_ = 0;
+        return Flow::kContinue;
+      }
+      drop(static_cast<std::size_t>(static_cast<const char*>(nl) - buf_.data()) + 1);
+      skipping_ = false;
+    }
+    const void* last = memrchr(buf_.data(), '\n', len_);
+    if (last) {
+      const auto n = static_cast<std::size_t>(static_cast<const char*>(last) - buf_.data()) + 1;
+      if (assembler_.feed(std::string_view(buf_.data(), n)) == Flow::kStop) return Flow::kStop;
+      drop(n);
+      continue;
+    }
+    if (len_ > max_entry_) {
+      if (assembler_.feed_cut_line(std::string_view(buf_.data(), max_entry_)) == Flow::kStop) {
+        return Flow::kStop;
+      }
+      drop(max_entry_);
+      skipping_ = true;
+      continue;
+    }
+    return Flow::kContinue;
+  }
+}
+
+FeedOutcome LineFeeder::run(ByteStream& stream) {
+  FeedOutcome out;
+  len_ = 0;
+  skipping_ = false;
+  bool waited = false;  // the idle flush was done for this quiet spell
+  for (;;) {
+    // Live input: look without waiting; when nothing is there, show what was
+    // printed, wait up to kIdleFlushMs, then complete the open entry.
+    int timeout = -1;
+    if (stream.live()) timeout = waited ? -1 : 0;
+    std::size_t n = 0;
+    ReadStatus s = stream.read(buf_.data() + len_, buf_.size() - len_, n, timeout);
+    if (s == ReadStatus::kIdle && timeout == 0) {
+      sink_.idle();
+      s = stream.read(buf_.data() + len_, buf_.size() - len_, n, kIdleFlushMs);
+      if (s == ReadStatus::kIdle) {
+        if (assembler_.flush() == Flow::kStop) return {Flow::kStop, {}};
+        sink_.idle();
+        waited = true;
+        continue;
+      }
+    }
+    if (s == ReadStatus::kIdle) continue;
+    if (s == ReadStatus::kData) {
+      waited = false;
+      len_ += n;
+      if (process() == Flow::kStop) return {Flow::kStop, {}};
+      continue;
+    }
+    // End, restart or error: what is buffered is a last line without '\n'.
+    if (len_ > 0 && !skipping_) {
+      if (assembler_.feed(std::string_view(buf_.data(), len_)) == Flow::kStop) {
+        return {Flow::kStop, {}};
+      }
+    }
+    len_ = 0;
+    skipping_ = false;
+    if (assembler_.flush() == Flow::kStop) return {Flow::kStop, {}};
+    if (s == ReadStatus::kRestart) {
+      assembler_.reset();
+      continue;
+    }
+    if (s == ReadStatus::kError) out.error = stream.error();
+    return out;
+  }
+}
+
+}  // namespace tracegrep

@@ -1,0 +1,40 @@
+// Turns a ByteStream into runs of whole lines for the assembler, in a buffer
+// of bounded size: a line longer than the entry limit is cut there and the
+// rest of it dropped, so memory stays bounded whatever the input.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "parse/assembler.hpp"
+#include "source/stream.hpp"
+
+namespace tracegrep {
+
+/// Live inputs: an entry is complete when the next begins or after this long
+/// without input.
+inline constexpr int kIdleFlushMs = 200;
+
+struct FeedOutcome {
+  Flow flow = Flow::kContinue;
+  std::string error;  ///< non-empty when the stream failed
+};
+
+class LineFeeder {
+ public:
+  LineFeeder(Assembler& assembler, EntrySink& sink, std::size_t max_entry);
+  FeedOutcome run(ByteStream& stream);
+
+ private:
+  Flow process();
+  void drop(std::size_t n);
+
+  Assembler& assembler_;
+  EntrySink& sink_;
+  std::size_t max_entry_;
+  std::vector<char> buf_;
+  std::size_t len_ = 0;
+  bool skipping_ = false;  // dropping the rest of a cut line
+};
+
+}  // namespace tracegrep

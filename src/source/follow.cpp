@@ -1,0 +1,93 @@
+#include "source/follow.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+namespace tracegrep {
+namespace {
+constexpr int kPollMs = 50;
+}
+
+FollowStream::FollowStream(std::string path, Notice notice)
+    : path_(std::move(path)), notice_(std::move(notice)) {
+  try_open();
+}
+
+FollowStream::~FollowStream() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool FollowStream::try_open() {
+  const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (!reported_missing_) {
+      notice_(std::string(std::strerror(errno)) + "; waiting for it to appear");
+      reported_missing_ = true;
+    }
+    return false;
+  }
+  struct stat st {};
+  ::fstat(fd, &st);
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = fd;
+  dev_ = st.st_dev;
+  ino_ = st.st_ino;
+  offset_ = 0;
+  if (reported_missing_) notice_("appeared; following it");
+  reported_missing_ = false;
+  return true;
+}
+
+ReadStatus FollowStream::read(char* buf, std::size_t cap, std::size_t& n, int timeout_ms) {
+  n = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (;;) {
+    if (fd_ >= 0) {
+      ssize_t got;
+      do {
+        got = ::read(fd_, buf, cap);
+      } while (got < 0 && errno == EINTR);
+      if (got > 0) {
+        offset_ += got;
+        n = static_cast<std::size_t>(got);
+        return ReadStatus::kData;
+      }
+      if (got < 0) {
+        error_ = std::strerror(errno);
+        return ReadStatus::kError;
+      }
+      // At the end: has the name moved on to another file, or was it cut?
+      struct stat by_name {};
+      if (::stat(path_.c_str(), &by_name) == 0 &&
+          (by_name.st_dev != dev_ || by_name.st_ino != ino_)) {
+        if (try_open()) {
+          notice_("replaced; following the new file");
+          return ReadStatus::kRestart;
+        }
+      }
+      struct stat by_fd {};
+      if (::fstat(fd_, &by_fd) == 0 && by_fd.st_size < offset_) {
+        ::lseek(fd_, 0, SEEK_SET);
+        offset_ = 0;
+        notice_("truncated; reading it from the start");
+        return ReadStatus::kRestart;
+      }
+    } else if (try_open()) {
+      continue;
+    }
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - start)
+                            .count();
+    if (timeout_ms >= 0 && waited >= timeout_ms) return ReadStatus::kIdle;
+    std::this_thread::sleep_for(std::chrono::milliseconds(
+        timeout_ms < 0 ? kPollMs : std::min<long>(kPollMs, timeout_ms - waited)));
+  }
+}
+
+}  // namespace tracegrep
