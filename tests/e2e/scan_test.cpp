@@ -1,0 +1,233 @@
+// The real binary on real files and pipes: exit codes, messages, inputs,
+// options, and hostile input.
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include "support/subprocess.hpp"
+
+using namespace tracegrep::test;
+
+namespace {
+
+// Shows both outputs in full when a check fails.
+#define SHOW(r) INFO("status " << (r).status << "\n--- stdout\n" << (r).out << "--- stderr\n" << (r).err)
+
+std::size_t count_of(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) ++n;
+  return n;
+}
+
+// The full id of a session in testdata/app.log, as users hold it.
+const std::string kFullSession = "d6b3169782347c4d145c01a599f4a231";
+
+}  // namespace
+
+TEST_CASE("a missing file is reported, the others still searched, exit 2", "[e2e]") {
+  const auto r = run_tracegrep({"-s", kFullSession, "nope.log", "app.log"});
+  SHOW(r);
+  CHECK(r.status == 2);
+  CHECK(r.err == "tracegrep: nope.log: No such file or directory\n");
+  CHECK(r.out.find("app.log:") == 0);
+}
+
+TEST_CASE("a directory is reported as one", "[e2e]") {
+  const auto r = run_tracegrep({"edge"});
+  SHOW(r);
+  CHECK(r.status == 2);
+  CHECK(r.err == "tracegrep: edge: Is a directory\n");
+}
+
+TEST_CASE("exit status: 0 matched, 1 nothing matched", "[e2e]") {
+  CHECK(run_tracegrep({"-s", kFullSession, "app.log"}).status == 0);
+  CHECK(run_tracegrep({"-s", "ffffffffffff", "app.log"}).status == 1);
+}
+
+TEST_CASE("bad arguments: exit 2 and a message naming them", "[e2e]") {
+  auto r = run_tracegrep({"-e", "a(b", "app.log"});
+  SHOW(r);
+  CHECK(r.status == 2);
+  CHECK(r.err == "tracegrep: bad pattern 'a(b': missing ): a(b\n");
+  r = run_tracegrep({"--since", "tomorrow", "app.log"});
+  CHECK(r.status == 2);
+  CHECK(r.err.find("--since 'tomorrow': not a time; use YYYY-MM-DD") != std::string::npos);
+  r = run_tracegrep({"--frobnicate"});
+  CHECK(r.status == 2);
+  CHECK(r.err.find("--frobnicate") != std::string::npos);
+}
+
+TEST_CASE("help and version", "[e2e]") {
+  auto r = run_tracegrep({"--help"});
+  CHECK(r.status == 0);
+  CHECK(r.out.find("-s,--session ID") != std::string::npos);
+  CHECK(r.out.find("Exit status: 0 an entry matched") != std::string::npos);
+  r = run_tracegrep({"--version"});
+  CHECK(r.status == 0);
+  CHECK(r.out.rfind("tracegrep 0.", 0) == 0);
+}
+
+TEST_CASE("a session by its full id finds every line of it finds every line of the session, tracebacks included", "[e2e]") {
+  const auto r = run_tracegrep({"-s", kFullSession, "app.log"});
+  SHOW(r);
+  REQUIRE(r.status == 0);
+  // Every line that carries the session's tag is there...
+  const std::string log = read_file(testdata("app.log"));
+  const std::string tag = "|session=" + kFullSession.substr(0, 8) + "]";
+  CHECK(count_of(r.out, tag) == count_of(log, tag));
+  // ...and nothing else starts an entry.
+  std::size_t entries = 0;
+  for (std::size_t p = 0; p < r.out.size(); p = r.out.find('\n', p) + 1) {
+    if (r.out.compare(p, 3, "202") == 0) {
+      ++entries;
+      CHECK(r.out.find(tag, p) < r.out.find('\n', p));
+    }
+  }
+  CHECK(entries == count_of(log, tag));
+}
+
+TEST_CASE("gzip input gives the same output as the plain file, also on stdin", "[e2e]") {
+  const auto plain = run_tracegrep({"-s", kFullSession, "app.log"});
+  const auto gz = run_tracegrep({"-s", kFullSession, "app.log.gz"});
+  CHECK(gz.status == 0);
+  CHECK(gz.out == plain.out);
+  const auto piped = run_tracegrep({"-s", kFullSession}, with_stdin(read_file(testdata("app.log.gz"))));
+  CHECK(piped.out == plain.out);
+  const auto dash = run_tracegrep({"-s", kFullSession, "-"}, with_stdin(read_file(testdata("app.log"))));
+  CHECK(dash.out == plain.out);
+}
+
+TEST_CASE("several inputs: FILE: prefixes, -H and --no-filename", "[e2e]") {
+  auto r = run_tracegrep({"-r", "a1b2c3d4", "edge/layouts.log", "edge/broken.log"});
+  SHOW(r);
+  CHECK(r.out.rfind("edge/layouts.log:2024-01-15 10:30:15,123 - ERROR", 0) == 0);
+  r = run_tracegrep({"--no-filename", "-r", "a1b2c3d4", "edge/layouts.log", "edge/broken.log"});
+  CHECK(r.out.rfind("2024-01-15 10:30:15,123 - ERROR", 0) == 0);
+  r = run_tracegrep({"-H", "-n", "-r", "a1b2c3d4", "edge/layouts.log"});
+  CHECK(r.out.rfind("edge/layouts.log:1:2024-01-15", 0) == 0);
+}
+
+TEST_CASE("counting: -c counts entries per file and -m stops each file", "[e2e]") {
+  auto r = run_tracegrep({"-c", "-s", "12345678", "edge/layouts.log", "edge/broken.log"});
+  SHOW(r);
+  CHECK(r.out == "edge/layouts.log:5\nedge/broken.log:1\n");
+  r = run_tracegrep({"-m", "2", "-s", "12345678", "edge/layouts.log"});
+  CHECK(count_of(r.out, "\n") == 2);
+  CHECK(r.status == 0);
+}
+
+TEST_CASE("patterns look into continuation lines, -v inverts, -F and -i work", "[e2e]") {
+  auto r = run_tracegrep({"-c", "-e", "KeyError: 'cart_id'", "app.log"});
+  const std::string log = read_file(testdata("app.log"));
+  CHECK(r.out == fmt::format("{}\n", count_of(log, "KeyError: 'cart_id'")));
+  r = run_tracegrep({"-c", "-F", "-i", "-e", "keyerror: 'CART_ID'", "app.log"});
+  CHECK(r.out == fmt::format("{}\n", count_of(log, "KeyError: 'cart_id'")));
+  const auto all = run_tracegrep({"-c", "app.log"});
+  const auto inverted = run_tracegrep({"-c", "-v", "-e", "KeyError", "app.log"});
+  CHECK(std::stoul(all.out) - std::stoul(inverted.out) == count_of(log, "KeyError: 'cart_id'"));
+}
+
+TEST_CASE("JSON output is one valid object per entry, for any bytes", "[e2e]") {
+  const auto r = run_tracegrep({"--json", "edge/hostile.log"});
+  SHOW(r);
+  REQUIRE(r.status == 0);
+  CHECK(count_of(r.out, "\n") == 2);
+  // No raw control byte or invalid UTF-8 may reach JSON text.
+  for (const char c : r.out) {
+    const auto u = static_cast<unsigned char>(c);
+    CHECK((u >= 0x20 || u == '\n'));
+    CHECK(u != 0xff);
+  }
+  CHECK(r.out.find(R"("msg":"binary \u0000\u0001\ufffd\ufffd invalid utf-8 \ufffd( done")") !=
+        std::string::npos);
+}
+
+TEST_CASE("colour never lets log content drive the terminal", "[e2e]") {
+  const auto r = run_tracegrep({"--color=always", "edge/hostile.log"});
+  SHOW(r);
+  // The only ESC bytes are our own SGR colour sequences.
+  for (std::size_t p = r.out.find('\x1b'); p != std::string::npos; p = r.out.find('\x1b', p + 1)) {
+    const auto m = r.out.find('m', p);
+    REQUIRE(m != std::string::npos);
+    const std::string seq = r.out.substr(p, m - p + 1);
+    INFO(seq);
+    CHECK(seq.find_first_not_of("\x1b[0123456789;m") == std::string::npos);
+  }
+  CHECK(r.out.find("\\x1b]0;pwned\\x07") != std::string::npos);
+  CHECK(r.out.find('\r') == std::string::npos);
+  CHECK(r.out.find("\\u{009b}") != std::string::npos);
+  CHECK(r.out.find("\\u{202e}") != std::string::npos);
+  // The forged line is shown as part of the entry above it, not as an entry.
+  CHECK(r.out.find("\\x1b[1A\\x1b[2K2024-01-15 10:30:16,000") != std::string::npos);
+}
+
+TEST_CASE("NO_COLOR and --color=never", "[e2e]") {
+  auto r = run_tracegrep({"--color=never", "edge/layouts.log"});
+  CHECK(r.out.find('\x1b') == std::string::npos);
+  RunOptions env;
+  env.env = {"NO_COLOR=1"};
+  r = run_tracegrep({"edge/layouts.log"}, env);
+  CHECK(r.out.find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("a closed pipe ends the run quietly", "[e2e]") {
+  TempDir tmp;
+  const auto r = run("/bin/sh", {"-c", fmt::format("'{}' app.log app.log app.log | head -n 1", TRACEGREP_BIN)});
+  SHOW(r);
+  CHECK(r.status == 0);
+  CHECK(r.err.empty());
+  CHECK(count_of(r.out, "\n") == 1);
+}
+
+TEST_CASE("a huge line is cut with a marker, memory stays bounded", "[e2e]") {
+  TempDir tmp;
+  std::string log = "2024-01-15 10:30:15 - INFO - [req=big00001|session=12345678] - ";
+  log += std::string(std::size_t{100} << 20, 'x');
+  log += "\n2024-01-15 10:30:16 - INFO - [req=small001|session=12345678] - after\n";
+  write_file(tmp.path("big.log"), log);
+  const auto file = run_tracegrep({"-s", "12345678", tmp.path("big.log")});
+  const std::string marker = "[tracegrep: entry cut at 1048576 bytes; see --max-entry-size]\n";
+  const std::string after = "2024-01-15 10:30:16 - INFO - [req=small001|session=12345678] - after\n";
+  CHECK(file.status == 0);
+  CHECK(file.out.size() == (std::size_t{1} << 20) + 1 + marker.size() + after.size());
+  CHECK(file.out.find("\n" + marker + after) == std::size_t{1} << 20);
+  const auto small = run_tracegrep({"--max-entry-size", "64K", "-s", "12345678", tmp.path("big.log")});
+  CHECK(small.out.find("\n[tracegrep: entry cut at 65536 bytes") == 65536);
+  // The same through a pipe, read by the streaming reader...
+  const auto piped = run_tracegrep({"-s", "12345678"}, with_stdin(log));
+  CHECK(piped.out == file.out);
+#ifndef TRACEGREP_SANITIZED  // ASan reserves terabytes of address space
+  // ...in bounded memory: 100 MB of address space for a 100 MB line.
+  const auto bounded = run("/bin/sh", {"-c", "ulimit -v 100000; exec \"$0\" -s 12345678", TRACEGREP_BIN},
+                           with_stdin(log));
+  CHECK(bounded.status == 0);
+  CHECK(bounded.out == file.out);
+#endif
+}
+
+TEST_CASE("binary junk and broken tags are processed, never fatal", "[e2e]") {
+  TempDir tmp;
+  std::string junk;
+  unsigned x = 12345;
+  for (int i = 0; i < 300000; ++i) {
+    x = x * 1103515245 + 12345;
+    junk += static_cast<char>(x >> 16);
+  }
+  write_file(tmp.path("junk.bin"), junk + "\n2024-01-15 10:30:15 - INFO - [req=r|session=12345678] - ok\n");
+  const auto r = run_tracegrep({"-s", "12345678", tmp.path("junk.bin")});
+  SHOW(r);
+  CHECK(r.status == 0);
+  CHECK(r.out == "2024-01-15 10:30:15 - INFO - [req=r|session=12345678] - ok\n");
+  const auto b = run_tracegrep({"-c", "-s", "12345678", "edge/broken.log"});
+  CHECK(b.out == "1\n");
+}
+
+TEST_CASE("a truncated .gz reports an error after printing what it decoded", "[e2e]") {
+  TempDir tmp;
+  const std::string gz = read_file(testdata("app.log.gz"));
+  write_file(tmp.path("cut.log.gz"), gz.substr(0, gz.size() / 2));
+  const auto r = run_tracegrep({"-c", tmp.path("cut.log.gz")});
+  SHOW(r);
+  CHECK(r.status == 2);
+  CHECK(r.err == "tracegrep: " + tmp.path("cut.log.gz") + ": unexpected end of gzip data (truncated file?)\n");
+  CHECK(std::stoul(r.out) > 100);
+}

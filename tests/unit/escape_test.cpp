@@ -1,0 +1,45 @@
+// Untrusted bytes: nothing a terminal acts on passes raw; JSON stays valid.
+#include <catch2/catch.hpp>
+
+#include "print/escape.hpp"
+
+using tracegrep::append_json_string;
+using tracegrep::append_terminal_safe;
+
+namespace {
+std::string term(std::string_view s) {
+  std::string out;
+  append_terminal_safe(out, s);
+  return out;
+}
+std::string json(std::string_view s) {
+  std::string out;
+  append_json_string(out, s);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("terminal: control characters and escapes are made visible", "[print]") {
+  CHECK(term("plain text, tabs\tand UTF-8 é ✓\n") == "plain text, tabs\tand UTF-8 é ✓\n");
+  CHECK(term("\x1b[2J") == "\\x1b[2J");
+  CHECK(term("\x1b]0;title\x07") == "\\x1b]0;title\\x07");
+  CHECK(term("a\rb") == "a\\x0db");
+  CHECK(term("crlf\r\n") == "crlf\n");
+  CHECK(term(std::string("nul\0x", 5)) == "nul\\x00x");
+  CHECK(term("\x7f") == "\\x7f");
+  CHECK(term("\xc2\x9b" "31m") == "\\u{009b}31m");  // 8-bit CSI
+  CHECK(term("\xe2\x80\xae" "abc") == "\\u{202e}abc");  // right-to-left override
+  CHECK(term("\xff\xfe") == "\\xff\\xfe");
+  CHECK(term("\xc3\x28") == "\\xc3(");
+  CHECK(term("\xed\xa0\x80") == "\\xed\\xa0\\x80");  // a UTF-16 surrogate
+  CHECK(term("\xc0\xaf") == "\\xc0\\xaf");          // overlong '/'
+}
+
+TEST_CASE("json: escapes and invalid UTF-8", "[print]") {
+  CHECK(json("say \"hi\"\\") == R"("say \"hi\"\\")");
+  CHECK(json("a\nb\tc\r") == R"("a\nb\tc\r")");
+  CHECK(json("\x1b[31m") == R"("\u001b[31m")");
+  CHECK(json(std::string("\0", 1)) == R"("\u0000")");
+  CHECK(json("é ✓") == "\"é ✓\"");
+  CHECK(json("\xff ok \xc3") == R"("\ufffd ok \ufffd")");
+}

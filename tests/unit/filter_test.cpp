@@ -1,0 +1,133 @@
+// Filters: ids, levels, time windows, patterns, and their errors.
+#include <catch2/catch.hpp>
+
+#include "match/filter.hpp"
+#include "match/time_bound.hpp"
+
+using namespace tracegrep;
+
+namespace {
+
+Header header_of(const char* line) {
+  static std::string keep;
+  keep = line;
+  Header h;
+  parse_header(keep, h);
+  return h;
+}
+
+std::unique_ptr<Filter> build(FilterSpec spec) {
+  std::string error;
+  auto f = Filter::build(spec, error);
+  INFO(error);
+  REQUIRE(f);
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("repeats of one option are OR, options are AND", "[match]") {
+  FilterSpec spec;
+  spec.sessions = {"aaaa1111", "bbbb2222"};
+  spec.min_level = format::Level::kWarning;
+  auto f = build(spec);
+  CHECK(f->accepts_header(header_of("2024-01-15 10:00:00 - ERROR - [req=r|session=aaaa1111] - x")));
+  CHECK(f->accepts_header(header_of("2024-01-15 10:00:00 - WARNING - [req=r|session=bbbb2222] - x")));
+  CHECK_FALSE(f->accepts_header(header_of("2024-01-15 10:00:00 - INFO - [req=r|session=aaaa1111] - x")));
+  CHECK_FALSE(f->accepts_header(header_of("2024-01-15 10:00:00 - ERROR - [req=r|session=cccc3333] - x")));
+}
+
+TEST_CASE("requests match exactly, and entries without ids never match an id", "[match]") {
+  FilterSpec spec;
+  spec.requests = {"a1b2c3d4"};
+  auto f = build(spec);
+  CHECK(f->accepts_header(header_of("2024-01-15 10:00:00 - INFO - [req=a1b2c3d4|session=s] - x")));
+  CHECK_FALSE(f->accepts_header(header_of("2024-01-15 10:00:00 - INFO - [req=a1b2c3d45|session=s] - x")));
+  CHECK_FALSE(f->accepts_header(header_of("2024-01-15 10:00:00 - INFO - [req=a1b2|session=s] - x")));
+  CHECK_FALSE(f->accepts_header(header_of("2024-01-15 10:00:00 - INFO - req=a1b2c3d4")));
+  CHECK_FALSE(f->accepts_header(header_of("2024-01-15 10:00:00 - INFO - [req=none|session=s] - x")));
+}
+
+TEST_CASE("time window: since inclusive, until includes its last unit", "[match]") {
+  FilterSpec spec;
+  spec.since = parse_time_bound("2024-01-15 10:00", BoundKind::kSince);
+  spec.until = parse_time_bound("2024-01-15 10:01", BoundKind::kUntil);
+  auto f = build(spec);
+  CHECK(f->accepts_header(header_of("2024-01-15 10:00:00 - INFO - x")));
+  CHECK(f->accepts_header(header_of("2024-01-15 10:01:59,999 - INFO - x")));
+  CHECK_FALSE(f->accepts_header(header_of("2024-01-15 10:02:00 - INFO - x")));
+  CHECK_FALSE(f->accepts_header(header_of("2024-01-15 09:59:59,999 - INFO - x")));
+  CHECK_FALSE(f->accepts_header(header_of("no timestamp")));
+}
+
+TEST_CASE("parse_time_bound forms", "[match]") {
+  using format::format_iso;
+  CHECK(format_iso(*parse_time_bound("2024-01-15", BoundKind::kSince)) == "2024-01-15T00:00:00");
+  CHECK(format_iso(*parse_time_bound("2024-01-15", BoundKind::kUntil)) == "2024-01-16T00:00:00");
+  CHECK(format_iso(*parse_time_bound("2024-02-28 23:59", BoundKind::kUntil)) == "2024-02-29T00:00:00");
+  CHECK(format_iso(*parse_time_bound("2024-01-15T10:00:00Z", BoundKind::kSince)) == "2024-01-15T10:00:00Z");
+  auto until = parse_time_bound("2024-01-15 10:00:00.5", BoundKind::kUntil);
+  CHECK(until->seconds % 60 == 0);
+  CHECK(until->nanos == 600000000);
+  CHECK_FALSE(parse_time_bound("yesterday", BoundKind::kSince));
+  CHECK_FALSE(parse_time_bound("2024-01-15 10", BoundKind::kSince));
+  CHECK_FALSE(parse_time_bound("", BoundKind::kSince));
+}
+
+TEST_CASE("patterns: OR, fixed strings, ignore case, invert", "[match]") {
+  FilterSpec spec;
+  spec.patterns = {"time.ut", "refused"};
+  auto f = build(spec);
+  CHECK(f->accepts_message("Payment gateway timeout"));
+  CHECK(f->accepts_message("connection refused"));
+  CHECK_FALSE(f->accepts_message("ok"));
+  spec.patterns = {"a.b"};
+  spec.syntax = PatternSyntax::kFixed;
+  f = build(spec);
+  CHECK(f->accepts_message("x a.b y"));
+  CHECK_FALSE(f->accepts_message("x axb y"));
+  spec.syntax = PatternSyntax::kRegex;
+  spec.patterns = {"TIMEOUT"};
+  spec.letter_case = Case::kInsensitive;
+  f = build(spec);
+  CHECK(f->accepts_message("gateway timeout"));
+  spec.polarity = Polarity::kInverted;
+  f = build(spec);
+  CHECK_FALSE(f->accepts_message("gateway timeout"));
+  CHECK(f->accepts_message("fine"));
+}
+
+TEST_CASE("a bad pattern names itself and the reason", "[match]") {
+  FilterSpec spec;
+  spec.patterns = {"ok", "a(b"};
+  std::string error;
+  CHECK_FALSE(Filter::build(spec, error));
+  CHECK(error == "bad pattern 'a(b': missing ): a(b");
+}
+
+TEST_CASE("LiteralFinder finds every occurrence at every alignment", "[match]") {
+  const std::string needle = "session=1234";
+  LiteralFinder finder(needle);
+  for (std::size_t len : {0u, 5u, 31u, 32u, 33u, 64u, 100u, 257u}) {
+    for (std::size_t at = 0; at + needle.size() <= len; at += 3) {
+      std::string hay(len, 'x');
+      hay.replace(at, needle.size(), needle);
+      const char* hit = finder.find(hay.data(), hay.data() + hay.size());
+      INFO("len " << len << " at " << at);
+      REQUIRE(hit);
+      CHECK(hit - hay.data() == static_cast<long>(at));
+    }
+    std::string hay(len, 'x');
+    CHECK(finder.find(hay.data(), hay.data() + hay.size()) == nullptr);
+  }
+  // Near misses: the two tested bytes present, the rest not.
+  std::string hay(300, 's');
+  hay.replace(100, 12, "session=1x34");
+  CHECK(finder.find(hay.data(), hay.data() + hay.size()) == nullptr);
+}
+
+TEST_CASE("count_newlines", "[match]") {
+  const std::string s = "a\nb\n\nccc\n";
+  CHECK(count_newlines(s.data(), s.data() + s.size()) == 4);
+  CHECK(count_newlines(s.data(), s.data()) == 0);
+}
