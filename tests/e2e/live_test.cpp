@@ -53,7 +53,7 @@ TEST_CASE("a live gzip stream is decoded as it arrives", "[e2e][live]") {
   CHECK(r.out == kA);
 }
 
-TEST_CASE("following a file reads it the file, then keeps up across rotation and truncation", "[e2e][live]") {
+TEST_CASE("following a file reads it whole, then keeps up across rotation and truncation", "[e2e][live]") {
   TempDir tmp;
   const std::string log = tmp.path("app.log");
   write_file(log, kA);
