@@ -22,7 +22,7 @@ bool ends_line(const char* begin, const char* end) { return end > begin && end[-
 
 Assembler::Assembler(const Filter& filter, EntrySink& sink, std::size_t max_entry,
                      LineNumbers numbers)
-    : filter_(filter), sink_(sink), max_entry_(max_entry), numbers_(numbers) {}
+    : filter_(filter), sink_(&sink), max_entry_(max_entry), numbers_(numbers) {}
 
 void Assembler::reset() {
   state_ = State::kSkip;
@@ -112,7 +112,7 @@ const char* Assembler::consume_continuation(const char* p, const char* end, Flow
     if (format::starts_entry(std::string_view(p, static_cast<std::size_t>(le - p)))) return p;
     if (state_ == State::kCollect) {
       append(p, le);
-    } else if (sink_.late_lines(std::string_view(p, static_cast<std::size_t>(le - p))) ==
+    } else if (sink_->late_lines(std::string_view(p, static_cast<std::size_t>(le - p))) ==
                Flow::kStop) {
       flow = Flow::kStop;
       return p;
@@ -149,7 +149,7 @@ Flow Assembler::complete() {
     accepted = filter_.accepts_message(message_);
   }
   Flow flow = Flow::kContinue;
-  if (accepted) flow = sink_.entry(Entry{&header_, text, cut_, entry_line_});
+  if (accepted) flow = sink_->entry(Entry{&header_, text, cut_, entry_line_});
   spilled_ = false;
   if (spill_.capacity() > 2 * kMinMaxEntry) {
     spill_.clear();

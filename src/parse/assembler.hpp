@@ -44,6 +44,13 @@ class Assembler {
   /// this way go to the sink's late_lines().
   Flow flush();
 
+  /// Sends entries to `sink` from now on; returns the sink used until now.
+  EntrySink& exchange_sink(EntrySink& sink) {
+    EntrySink& old = *sink_;
+    sink_ = &sink;
+    return old;
+  }
+
  private:
   enum class State { kSkip, kCollect, kLate };
 
@@ -54,7 +61,7 @@ class Assembler {
   void count_lines(const char* begin, const char* end);
 
   const Filter& filter_;
-  EntrySink& sink_;
+  EntrySink* sink_;
   const std::size_t max_entry_;
   const LineNumbers numbers_;
 

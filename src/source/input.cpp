@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "source/follow.hpp"
+#include "source/mapped.hpp"
 
 namespace tracegrep {
 namespace {
@@ -71,6 +72,11 @@ FeedOutcome scan_input(const std::string& path, Assembler& assembler, EntrySink&
   std::string head = sniff(fd, error);
   if (!error.empty()) return {Flow::kContinue, error};
   const bool gzip = is_gzip_magic(head.data(), head.size());
+  if (!live && !gzip && st.st_size > 0) {
+    bool mapped = false;
+    FeedOutcome outcome = scan_mapped(fd, st.st_size, assembler, sink, options.max_entry, mapped);
+    if (mapped) return outcome;  // else (a file system without mmap) read it
+  }
   std::unique_ptr<ByteStream> stream = std::make_unique<FdStream>(fd, live, std::move(head));
   if (gzip) stream = std::make_unique<GzipStream>(std::move(stream));
   return feeder.run(*stream);

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Scan-mode benchmark: tracegrep -s/-r against GNU grep -F and ripgrep -F on
+# a deterministic ~1 GB log, in one run, interleaved, median of N runs each,
+# page cache warm. Prints times and ratios, then heap peak under massif.
+#   bench/run-scan.sh [BYTES] [RUNS]        (defaults: 1000000000 7)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bytes="${1:-1000000000}"
+runs="${2:-7}"
+command -v rg >/dev/null || { echo "installing ripgrep" >&2; apt-get install -y -qq ripgrep >/dev/null; }
+bash .ci/build build >/dev/null
+tg=./build/src/tracegrep
+mkdir -p bench/data
+log=bench/data/scan-$bytes.log
+if [ ! -s "$log" ]; then
+  ./build/bench/tracegrep-loggen --bytes "$bytes" --seed 7 --print-ids >"$log" 2>"$log.ids"
+fi
+read -r session request <"$log.ids"
+s8=${session:0:8}
+cat "$log" >/dev/null  # warm the page cache: every tool reads from memory
+
+now() { date +%s%N; }
+out=bench/data/out.tmp
+declare -A total
+names=()
+cmds=()
+add() { names+=("$1"); cmds+=("$2"); }
+add "tracegrep -s FULLID"      "$tg -s $session $log"
+add "grep -F session=ID8"      "env LC_ALL=C grep -F session=$s8 $log"
+add "rg -F session=ID8"        "rg -F session=$s8 $log"
+add "tracegrep -r REQ"         "$tg -r $request $log"
+add "grep -F req=REQ"          "env LC_ALL=C grep -F req=$request $log"
+add "rg -F req=REQ"            "rg -F req=$request $log"
+
+declare -A samples
+for ((r = 0; r < runs; r++)); do
+  for i in "${!cmds[@]}"; do
+    t0=$(now)
+    ${cmds[$i]} >"$out"  # not /dev/null: GNU grep stops at the first match when it sees that
+    t1=$(now)
+    samples[$i]+="$(( (t1 - t0) / 1000 )) "
+  done
+done
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+declare -A med
+printf '%-26s %10s\n' "command ($(du -h "$log" | cut -f1) log, median of $runs)" "ms"
+for i in "${!cmds[@]}"; do
+  med[$i]=$(echo "${samples[$i]}" | median)
+  printf '%-26s %10.1f\n' "${names[$i]}" "$(echo "${med[$i]} / 1000" | bc -l)"
+done
+ratio() { echo "scale=2; ${med[$1]} / ${med[$2]}" | bc -l; }
+echo
+echo "tracegrep -s / grep -F : $(ratio 0 1)   (target <= 0.33)"
+echo "tracegrep -s / rg -F   : $(ratio 0 2)   (target <= 1.5)"
+echo "tracegrep -r / grep -F : $(ratio 3 4)"
+echo "tracegrep -r / rg -F   : $(ratio 3 5)"
+echo
+# What each prints: tracegrep includes tracebacks and excludes ids in text.
+tg_lines=$($tg -s "$session" "$log" | wc -l)
+tag_lines=$(LC_ALL=C grep -cF "|session=$s8]" "$log" || true)
+grep_lines=$(LC_ALL=C grep -cF "session=$s8" "$log" || true)
+echo "lines printed: tracegrep $tg_lines (of which tagged $tag_lines), grep -F $grep_lines"
+if command -v valgrind >/dev/null; then
+  valgrind --tool=massif --massif-out-file=bench/data/massif.out "$tg" -s "$session" "$log" >/dev/null 2>&1
+  peak=$(grep mem_heap_B bench/data/massif.out | cut -d= -f2 | sort -n | tail -1)
+  echo "heap peak (massif), tracegrep -s on the file: $((peak / 1024)) KiB (target <= 16384 KiB)"
+  valgrind --tool=massif --massif-out-file=bench/data/massif-pipe.out "$tg" -s "$session" <"$log" >/dev/null 2>&1
+  peak=$(grep mem_heap_B bench/data/massif-pipe.out | cut -d= -f2 | sort -n | tail -1)
+  echo "heap peak (massif), tracegrep -s on stdin:    $((peak / 1024)) KiB"
+fi
