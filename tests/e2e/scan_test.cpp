@@ -231,3 +231,12 @@ TEST_CASE("a truncated .gz reports an error after printing what it decoded", "[e
   CHECK(r.err == "tracegrep: " + tmp.path("cut.log.gz") + ": unexpected end of gzip data (truncated file?)\n");
   CHECK(std::stoul(r.out) > 100);
 }
+
+TEST_CASE("testdata is exactly what the generator in bench/ makes", "[e2e]") {
+  auto r = run(TRACEGREP_LOGGEN, {"--bytes", "150000", "--seed", "1", "--service", "api"});
+  CHECK(r.status == 0);
+  CHECK(r.out == read_file(testdata("app.log")));
+  r = run(TRACEGREP_LOGGEN, {"--bytes", "60000", "--seed", "2", "--service", "worker", "--start",
+                             "2024-01-15 09:00:01"});
+  CHECK(r.out == read_file(testdata("worker.log")));
+}
