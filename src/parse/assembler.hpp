@@ -44,6 +44,18 @@ class Assembler {
   /// this way go to the sink's late_lines().
   Flow flush();
 
+  /// A fresh assembler with the same filter and settings, for another part
+  /// of the same input scanned in parallel.
+  Assembler sibling(EntrySink& sink) const { return Assembler(filter_, sink, max_entry_, numbers_); }
+
+  /// True when lines without the filter's literal are skipped unparsed.
+  bool skips_lines() const { return filter_.finder() != nullptr; }
+
+  /// The number of the line that starts at the current position (counted
+  /// only with LineNumbers::kCount).
+  std::uint64_t line_no() const { return line_no_; }
+  LineNumbers numbers() const { return numbers_; }
+
   /// Sends entries to `sink` from now on; returns the sink used until now.
   EntrySink& exchange_sink(EntrySink& sink) {
     EntrySink& old = *sink_;
