@@ -31,12 +31,14 @@ add "rg -F session=ID8"        "rg -F session=$s8 $log"
 add "tracegrep -r REQ"         "$tg -r $request $log"
 add "grep -F req=REQ"          "env LC_ALL=C grep -F req=$request $log"
 add "rg -F req=REQ"            "rg -F req=$request $log"
+add "tracegrep -s, one core"   "taskset -c 0 $tg -s $session $log"
+add "tracegrep -s, stdin pipe" "cat $log | $tg -s $session"
 
 declare -A samples
 for ((r = 0; r < runs; r++)); do
   for i in "${!cmds[@]}"; do
     t0=$(now)
-    ${cmds[$i]} >"$out"  # not /dev/null: GNU grep stops at the first match when it sees that
+    eval "${cmds[$i]}" >"$out"  # not /dev/null: GNU grep stops at the first match when it sees that
     t1=$(now)
     samples[$i]+="$(( (t1 - t0) / 1000 )) "
   done
@@ -52,8 +54,11 @@ ratio() { echo "scale=2; ${med[$1]} / ${med[$2]}" | bc -l; }
 echo
 echo "tracegrep -s / grep -F : $(ratio 0 1)   (target <= 0.33)"
 echo "tracegrep -s / rg -F   : $(ratio 0 2)   (target <= 1.5)"
+echo "rg -F / grep -F        : $(ratio 2 1)   (the competitors, for scale)"
 echo "tracegrep -r / grep -F : $(ratio 3 4)"
 echo "tracegrep -r / rg -F   : $(ratio 3 5)"
+echo "one core / rg -F       : $(ratio 6 2)   (no second thread)"
+echo "stdin pipe / rg -F     : $(ratio 7 2)   (read(), no mapping, no second thread)"
 echo
 # What each prints: tracegrep includes tracebacks and excludes ids in text.
 tg_lines=$($tg -s "$session" "$log" | wc -l)
