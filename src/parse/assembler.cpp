@@ -24,11 +24,11 @@ Assembler::Assembler(const Filter& filter, EntrySink& sink, std::size_t max_entr
                      LineNumbers numbers)
     : filter_(filter), sink_(&sink), max_entry_(max_entry), numbers_(numbers) {}
 
-void Assembler::reset() {
+void Assembler::reset(std::uint64_t first_line) {
   state_ = State::kSkip;
   at_input_start_ = true;
   line_is_cut_ = false;
-  line_no_ = 1;
+  line_no_ = first_line;
   spilled_ = false;
   spill_.clear();
   spill_.shrink_to_fit();

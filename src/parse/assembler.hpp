@@ -14,6 +14,7 @@
 
 #include "match/filter.hpp"
 #include "parse/entry.hpp"
+#include "parse/line_sink.hpp"
 
 namespace tracegrep {
 
@@ -24,25 +25,27 @@ inline constexpr std::size_t kMinMaxEntry = 4096;
 
 enum class LineNumbers { kOff, kCount };
 
-class Assembler {
+class Assembler final : public LineSink {
  public:
   Assembler(const Filter& filter, EntrySink& sink, std::size_t max_entry, LineNumbers numbers);
 
   /// Starts a new input: line 1, nothing open.
-  void reset();
+  void reset() override { reset(1); }
+  /// Starts a new input whose first line has number `first_line`.
+  void reset(std::uint64_t first_line);
 
   /// Feeds whole lines. Each ends with '\n', except that the last one may
   /// lack it at the end of the input.
-  Flow feed(std::string_view lines);
+  Flow feed(std::string_view lines) override;
 
   /// Feeds the first bytes of a line longer than the limit; the reader drops
   /// the rest of it, '\n' included.
-  Flow feed_cut_line(std::string_view head);
+  Flow feed_cut_line(std::string_view head) override;
 
   /// Completes the open entry: at the end of an input, or when a live input
   /// has gone idle. Continuation lines that still come for an entry printed
   /// this way go to the sink's late_lines().
-  Flow flush();
+  Flow flush() override;
 
   /// A fresh assembler with the same filter and settings, for another part
   /// of the same input scanned in parallel.

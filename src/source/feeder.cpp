@@ -7,8 +7,8 @@ namespace {
 constexpr std::size_t kChunk = std::size_t{256} << 10;
 }
 
-LineFeeder::LineFeeder(Assembler& assembler, EntrySink& sink, std::size_t max_entry)
-    : assembler_(assembler), sink_(sink), max_entry_(max_entry), buf_(max_entry + 1 + kChunk) {}
+LineFeeder::LineFeeder(LineSink& lines, EntrySink& sink, std::size_t max_entry)
+    : lines_(lines), sink_(sink), max_entry_(max_entry), buf_(max_entry + 1 + kChunk) {}
 
 void LineFeeder::drop(std::size_t n) {
   std::memmove(buf_.data(), buf_.data() + n, len_ - n);
@@ -29,12 +29,12 @@ Flow LineFeeder::process() {
     const void* last = memrchr(buf_.data(), '\n', len_);
     if (last) {
       const auto n = static_cast<std::size_t>(static_cast<const char*>(last) - buf_.data()) + 1;
-      if (assembler_.feed(std::string_view(buf_.data(), n)) == Flow::kStop) return Flow::kStop;
+      if (lines_.feed(std::string_view(buf_.data(), n)) == Flow::kStop) return Flow::kStop;
       drop(n);
       continue;
     }
     if (len_ > max_entry_) {
-      if (assembler_.feed_cut_line(std::string_view(buf_.data(), max_entry_)) == Flow::kStop) {
+      if (lines_.feed_cut_line(std::string_view(buf_.data(), max_entry_)) == Flow::kStop) {
         return Flow::kStop;
       }
       drop(max_entry_);
@@ -61,7 +61,7 @@ FeedOutcome LineFeeder::run(ByteStream& stream) {
       sink_.idle();
       s = stream.read(buf_.data() + len_, buf_.size() - len_, n, kIdleFlushMs);
       if (s == ReadStatus::kIdle) {
-        if (assembler_.flush() == Flow::kStop) return {Flow::kStop, {}};
+        if (lines_.flush() == Flow::kStop) return {Flow::kStop, {}};
         sink_.idle();
         waited = true;
         continue;
@@ -76,15 +76,15 @@ FeedOutcome LineFeeder::run(ByteStream& stream) {
     }
     // End, restart or error: what is buffered is a last line without '\n'.
     if (len_ > 0 && !skipping_) {
-      if (assembler_.feed(std::string_view(buf_.data(), len_)) == Flow::kStop) {
+      if (lines_.feed_last_line(std::string_view(buf_.data(), len_)) == Flow::kStop) {
         return {Flow::kStop, {}};
       }
     }
     len_ = 0;
     skipping_ = false;
-    if (assembler_.flush() == Flow::kStop) return {Flow::kStop, {}};
+    if (lines_.flush() == Flow::kStop) return {Flow::kStop, {}};
     if (s == ReadStatus::kRestart) {
-      assembler_.reset();
+      lines_.reset();
       continue;
     }
     if (s == ReadStatus::kError) out.error = stream.error();

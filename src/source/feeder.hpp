@@ -1,12 +1,13 @@
 // Turns a ByteStream into runs of whole lines for the assembler, in a buffer
 // of bounded size: a line longer than the entry limit is cut there and the
-// rest of it dropped, so memory stays bounded whatever the input.
+// rest of it dropped, so memory stays bounded whatever the input. `sink` is
+// only told when the input goes idle.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "parse/assembler.hpp"
+#include "parse/line_sink.hpp"
 #include "source/stream.hpp"
 
 namespace tracegrep {
@@ -22,14 +23,14 @@ struct FeedOutcome {
 
 class LineFeeder {
  public:
-  LineFeeder(Assembler& assembler, EntrySink& sink, std::size_t max_entry);
+  LineFeeder(LineSink& lines, EntrySink& sink, std::size_t max_entry);
   FeedOutcome run(ByteStream& stream);
 
  private:
   Flow process();
   void drop(std::size_t n);
 
-  Assembler& assembler_;
+  LineSink& lines_;
   EntrySink& sink_;
   std::size_t max_entry_;
   std::vector<char> buf_;
