@@ -7,6 +7,8 @@ find_package(SQLite3 REQUIRED)
 find_package(Threads REQUIRED)
 # Debian's re2 ships a pkg-config file but no CMake config.
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+# zstd compresses the text the index keeps (libzstd-dev).
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 if(TRACEGREP_BUILD_TESTS)
   find_package(Catch2 CONFIG REQUIRED)
 endif()

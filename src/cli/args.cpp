@@ -49,10 +49,24 @@ ParsedArgs parse_args(int argc, char** argv) {
   app.add_option("--follow", a.follow,
                  "Follow FILE as tail -F does, across rotation and truncation")
       ->type_name("FILE");
+  app.add_option("--db", a.db, "Search the index at PATH instead of files (see: tracegrep index)")
+      ->type_name("PATH");
   app.add_option("FILE", a.files, "Files to search, plain or gzip; - or none: stdin")
       ->type_name("");
+
+  IndexArgs& x = parsed.index;
+  CLI::App* index = app.add_subcommand("index", "Add logs to the index (tracegrep index --help)");
+  index->add_option("--db", x.db, "The index (default: $TRACEGREP_DB, else $XDG_DATA_HOME/tracegrep/index.db)")
+      ->type_name("PATH");
+  index->add_flag("-q,--quiet", x.quiet, "No progress line and no summary");
+  index->add_flag("--status", x.status, "Print what the index holds and exit");
+  index->add_option("--max-entry-size", x.max_entry_size, "Keep at most SIZE bytes of an entry (default 1M)")
+      ->type_name("SIZE");
+  index->add_option("FILE", x.files, "Logs to add, plain or gzip; - reads stdin continuously")->type_name("");
+  index->footer(std::string(kIndexFooter));
   try {
     app.parse(argc, argv);
+    if (index->parsed()) parsed.command = Command::kIndex;
   } catch (const CLI::Success& e) {
     parsed.exit_code = app.exit(e);
   } catch (const CLI::ParseError& e) {

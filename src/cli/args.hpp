@@ -21,6 +21,7 @@ struct ScanArgs {
   std::string color = "auto";
   std::string max_entry_size;
   std::string follow;
+  std::string db;  ///< --db: read this index instead of files
   bool fixed_strings = false;
   bool ignore_case = false;
   bool invert = false;
@@ -32,11 +33,24 @@ struct ScanArgs {
   std::uint64_t max_count = 0;
 };
 
+/// The raw values of `tracegrep index`.
+struct IndexArgs {
+  std::vector<std::string> files;
+  std::string db;
+  std::string max_entry_size;
+  bool quiet = false;
+  bool status = false;
+};
+
+enum class Command { kScan, kIndex };
+
 /// What parse_args decided: run with these args, or exit now with a code
 /// (after --help, --version or a usage error, already printed).
 struct ParsedArgs {
   std::optional<int> exit_code;
+  Command command = Command::kScan;
   ScanArgs scan;
+  IndexArgs index;
 };
 
 ParsedArgs parse_args(int argc, char** argv);

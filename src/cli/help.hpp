@@ -18,7 +18,15 @@ Filters: different options combine with AND, repeats of one option with OR; no
 filter selects every entry. TIME: YYYY-MM-DD, YYYY-MM-DD HH:MM, or
 YYYY-MM-DD[ T]HH:MM:SS[.fff][Z|+HH:MM].
 
+With no FILE while stdin is a terminal, the default index is searched
+($TRACEGREP_DB, else $XDG_DATA_HOME/tracegrep/index.db); `tracegrep index` fills it.
+
 Exit status: 0 an entry matched, 1 none did, 2 an error occurred.
 See tracegrep(1) for the details.)";
+
+inline constexpr std::string_view kIndexFooter = R"(Indexing again reads only what is new: a file is recognised by its first 4 KiB,
+so a rotated, renamed or gzipped log is not indexed twice. The index keeps each
+entry's text: queries work after the logs are gone. Query with:
+  tracegrep --db PATH -s ID    (or tracegrep -s ID with no FILE, from a terminal))";
 
 }  // namespace tracegrep

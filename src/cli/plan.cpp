@@ -1,5 +1,7 @@
 #include "cli/plan.hpp"
 
+#include <unistd.h>
+
 #include <cstdlib>
 
 #include "match/time_bound.hpp"
@@ -16,6 +18,24 @@ bool use_color(const std::string& when, const Output& out) {
 }
 
 }  // namespace
+
+std::string default_index_path() {
+  const char* env = std::getenv("TRACEGREP_DB");
+  if (env && *env) return env;
+  const char* xdg = std::getenv("XDG_DATA_HOME");
+  if (xdg && *xdg) return std::string(xdg) + "/tracegrep/index.db";
+  const char* home = std::getenv("HOME");
+  return std::string(home && *home ? home : ".") + "/.local/share/tracegrep/index.db";
+}
+
+std::unique_ptr<EntrySink> make_printer(const Plan& plan, Output& out) {
+  switch (plan.printer) {
+    case Plan::Printer::kJson: return std::make_unique<JsonPrinter>(out);
+    case Plan::Printer::kCount: return std::make_unique<CountPrinter>(out, plan.style.with_filename);
+    case Plan::Printer::kText: break;
+  }
+  return std::make_unique<TextPrinter>(out, plan.style);
+}
 
 bool parse_size(const std::string& text, std::size_t& out) {
   if (text.empty()) return false;
@@ -88,6 +108,16 @@ std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::strin
       return nullptr;
     }
   }
+  if (!a.db.empty() && (!a.files.empty() || !a.follow.empty())) {
+    error = "--db searches the index; give no FILE with it (add files with: tracegrep index FILE...)";
+    return nullptr;
+  }
+  if (!a.db.empty()) {
+    plan->db = a.db;
+  } else if (a.files.empty() && a.follow.empty() && ::isatty(0)) {
+    // Nothing to read on a terminal: the default index is what is meant.
+    plan->db = default_index_path();
+  }
   if (!a.follow.empty()) {
     if (!a.files.empty()) {
       error = "--follow takes one FILE; give no other FILE with it";
@@ -109,6 +139,9 @@ std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::strin
   plan->style.safety = (color || out.is_terminal()) ? Safety::kTerminal : Safety::kRaw;
   if (a.line_numbers || a.json) plan->numbers = LineNumbers::kCount;
   plan->max_count = a.max_count;
+  plan->sessions = a.sessions;
+  plan->requests = a.requests;
+  plan->filename_chosen = a.with_filename || a.no_filename;
   return plan;
 }
 

@@ -22,7 +22,18 @@ struct Plan {
   enum class Printer { kText, kJson, kCount } printer = Printer::kText;
   TextStyle style;
   std::uint64_t max_count = 0;
+  std::string db;  ///< non-empty: search this index instead of `inputs`
+  std::vector<std::string> sessions;  ///< for the index's postings
+  std::vector<std::string> requests;
+  bool filename_chosen = false;  ///< -H or --no-filename was given
 };
+
+/// The printer the plan asks for.
+std::unique_ptr<EntrySink> make_printer(const Plan& plan, Output& out);
+
+/// $TRACEGREP_DB, else $XDG_DATA_HOME/tracegrep/index.db, else
+/// ~/.local/share/tracegrep/index.db.
+std::string default_index_path();
 
 /// Builds the plan; on a bad value returns nullptr with `error` set to the
 /// message (without the "tracegrep: " prefix).

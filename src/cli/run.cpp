@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/args.hpp"
+#include "cli/index_cmd.hpp"
 #include "cli/plan.hpp"
 
 namespace tracegrep {
@@ -12,23 +13,15 @@ namespace {
 
 void complain(std::string_view what) { fmt::print(stderr, "tracegrep: {}\n", what); }
 
-std::unique_ptr<EntrySink> make_printer(const Plan& plan, Output& out) {
-  switch (plan.printer) {
-    case Plan::Printer::kJson: return std::make_unique<JsonPrinter>(out);
-    case Plan::Printer::kCount: return std::make_unique<CountPrinter>(out, plan.style.with_filename);
-    case Plan::Printer::kText: break;
-  }
-  return std::make_unique<TextPrinter>(out, plan.style);
-}
-
 int scan(const ScanArgs& args) {
   Output out(1);
   std::string error;
-  const auto plan = make_plan(args, out, error);
+  auto plan = make_plan(args, out, error);
   if (!plan) {
     complain(error);
     return kExitError;
   }
+  if (!plan->db.empty()) return query_command(*plan, out);
   const auto printer = make_printer(*plan, out);
   Tally tally(*printer, out, plan->max_count);
   Assembler assembler(*plan->filter, tally, plan->input_options.max_entry, plan->numbers);
@@ -66,6 +59,7 @@ int run(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   const ParsedArgs parsed = parse_args(argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
+  if (parsed.command == Command::kIndex) return index_command(parsed.index);
   return scan(parsed.scan);
 }
 

@@ -16,6 +16,8 @@ class LineSink {
   /// The first bytes of a line longer than the entry limit; the reader
   /// drops the rest of it, '\n' included.
   virtual Flow feed_cut_line(std::string_view head) = 0;
+  /// Bytes of a cut line's rest that the reader dropped ('\n' included).
+  virtual void dropped(std::size_t /*bytes*/) {}
   /// The bytes after the last '\n' when an input ends (or a followed file
   /// restarts): a last line without its '\n'.
   virtual Flow feed_last_line(std::string_view partial) { return feed(partial); }

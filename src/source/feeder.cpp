@@ -20,10 +20,13 @@ Flow LineFeeder::process() {
     if (skipping_) {
       const void* nl = std::memchr(buf_.data(), '\n', len_);
       if (!nl) {
+        lines_.dropped(len_);
         len_ = 0;
         return Flow::kContinue;
       }
-      drop(static_cast<std::size_t>(static_cast<const char*>(nl) - buf_.data()) + 1);
+      const auto n = static_cast<std::size_t>(static_cast<const char*>(nl) - buf_.data()) + 1;
+      lines_.dropped(n);
+      drop(n);
       skipping_ = false;
     }
     const void* last = memrchr(buf_.data(), '\n', len_);

@@ -1,0 +1,148 @@
+// The index's schema and every SQL statement tracegrep runs, in one place.
+// Statements are prepared on first use and reused, so that a query opens the
+// database and prepares only the few it needs.
+//
+// Schema, version 1 (PRAGMA user_version; PRAGMA application_id 'TRGP'):
+//   files(id, path, fp_len, fp, indexed, lines, seen, tail)
+//     one row per log content, recognised by a hash `fp` of its first
+//     `fp_len` bytes (at most 4096), whatever its name; `indexed` bytes and
+//     `lines` lines of it are in closed chunks, `seen` bytes in all; `tail`
+//     is the open chunk, re-read on the next run.
+//   chunks(id, file, offset, line, entries, raw_size, data)
+//     runs of whole entries, about 256 KiB of the log each, zstd-compressed;
+//     `offset` and `line` say where in the file the first byte is.
+//   postings(kind, key, batch, chunks)
+//     kind 0 session, 1 request: for each id seen in a batch, the ids of the
+//     chunks holding it, ascending, as delta varints.
+//   meta(key, value)
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "index/db.hpp"
+
+namespace tracegrep::index {
+
+inline constexpr int kSchemaVersion = 1;
+inline constexpr std::int64_t kApplicationId = 0x54524750;  // "TRGP"
+
+/// Not usable as an index: the message says why; the file was not modified.
+class BadIndex : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct FileRow {
+  std::int64_t id = 0;
+  std::string path;
+  std::int64_t fp_len = 0;
+  std::int64_t fp = 0;
+  std::int64_t indexed = 0;
+  std::int64_t lines = 0;
+  std::int64_t seen = 0;
+  std::optional<std::int64_t> tail;
+};
+
+struct ChunkRow {
+  std::int64_t id = 0;
+  std::int64_t file = 0;
+  std::int64_t offset = 0;
+  std::int64_t line = 0;
+  std::int64_t entries = 0;
+  std::int64_t raw_size = 0;
+};
+
+enum class Kind : std::int64_t { kSession = 0, kRequest = 1 };
+enum class Access { kRead, kWrite };
+
+struct Stats {
+  std::int64_t files = 0, chunks = 0, entries = 0, raw_bytes = 0, sessions = 0, requests = 0;
+};
+
+class Store {
+ public:
+  /// Opens an index. kWrite creates it when the path does not exist. Throws
+  /// BadIndex for a file that is not a tracegrep index (left untouched), one
+  /// of a newer schema, or one that is damaged.
+  Store(const std::string& path, Access access);
+  ~Store();
+
+  db::Database& database() { return *db_; }
+
+  // files
+  std::vector<std::int64_t> fingerprint_lengths();
+  std::optional<FileRow> find_file(std::int64_t fp_len, std::int64_t fp);
+  std::int64_t add_file(const std::string& path, std::int64_t fp_len, std::int64_t fp);
+  void update_file(const FileRow& f);
+  std::vector<FileRow> files();
+
+  // chunks
+  std::int64_t add_chunk(const ChunkRow& c, std::string_view data);
+  /// Rewrites a chunk that grew (the open chunk of a live input).
+  void update_chunk(const ChunkRow& c, std::string_view data);
+  void delete_chunk(std::int64_t id);
+  /// Chunks of the given ids (all when `ids` is null), in scan order: by
+  /// file, then offset. Calls fn(row, compressed data).
+  template <typename Fn>
+  void for_each_chunk(const std::vector<std::int64_t>* ids, Fn&& fn);
+
+  // postings
+  void add_posting(Kind kind, std::string_view key, std::int64_t batch, std::string_view chunks);
+  /// Chunk ids of every posting whose key equals `key`, or starts with it
+  /// (when `prefix`), unsorted, duplicates possible.
+  void chunks_for(Kind kind, std::string_view key, bool prefix, std::vector<std::int64_t>& out);
+
+  Stats stats();
+
+  /// A number unique to each batch of postings, kept in meta.
+  std::int64_t next_batch();
+
+ private:
+  db::Statement& stmt(int which, const char* sql);
+  std::unique_ptr<db::Database> db_;
+  std::vector<std::unique_ptr<db::Statement>> stmts_;
+  void chunk_meta(std::int64_t id, ChunkRow& row, bool& found);
+  db::Statement& chunk_data_stmt();
+};
+
+/// Appends `v` as a varint.
+void put_varint(std::string& out, std::uint64_t v);
+/// Decodes ascending ids written as deltas; false on malformed data.
+bool decode_ids(std::string_view bytes, std::vector<std::int64_t>& out);
+
+template <typename Fn>
+void Store::for_each_chunk(const std::vector<std::int64_t>* ids, Fn&& fn) {
+  if (!ids) {
+    db::Statement& s = stmt(20, "SELECT id, file, offset, line, entries, raw_size, data FROM chunks ORDER BY file, offset");
+    while (s.step()) {
+      ChunkRow row{s.integer(0), s.integer(1), s.integer(2), s.integer(3), s.integer(4), s.integer(5)};
+      fn(row, s.blob(6));
+    }
+    s.reset();
+    return;
+  }
+  std::vector<ChunkRow> rows;
+  rows.reserve(ids->size());
+  for (const std::int64_t id : *ids) {
+    ChunkRow row;
+    bool found = false;
+    chunk_meta(id, row, found);
+    if (found) rows.push_back(row);  // a posting may outlive a replaced tail chunk
+  }
+  std::sort(rows.begin(), rows.end(), [](const ChunkRow& a, const ChunkRow& b) {
+    return a.file != b.file ? a.file < b.file : a.offset < b.offset;
+  });
+  db::Statement& data = chunk_data_stmt();
+  for (const ChunkRow& row : rows) {
+    data.bind(1, row.id);
+    if (data.step()) fn(row, data.blob(0));
+    data.reset();
+  }
+}
+
+}  // namespace tracegrep::index
