@@ -252,8 +252,9 @@ class Chunker final : public LineSink {
     return Flow::kContinue;
   }
 
+  // A live input went quiet for 200 ms: make what came visible to queries.
   Flow flush() override {
-    if (live_) maybe_commit(true);
+    if (live_ && dirty_) commit(true);
     return Flow::kContinue;
   }
 
@@ -316,6 +317,7 @@ class Chunker final : public LineSink {
     }
     offset_ += static_cast<std::int64_t>(real);
     totals_.bytes += static_cast<std::int64_t>(real);
+    dirty_ = true;
     if (!line.empty() && line.back() == '\n') ++line_;
   }
 
@@ -422,6 +424,7 @@ class Chunker final : public LineSink {
 
     closed_.clear();
     pending_bytes_ = 0;
+    dirty_ = false;
     last_commit_ = Clock::now();
   }
 
@@ -440,6 +443,7 @@ class Chunker final : public LineSink {
   std::size_t entry_size_ = 0;
   bool entry_cut_ = false;
   bool force_close_ = false;
+  bool dirty_ = false;  // lines taken since the last commit
   Compressor compressor_;  // last: its thread ends before the chunks it works on go
 };
 

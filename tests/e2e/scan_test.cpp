@@ -66,7 +66,7 @@ TEST_CASE("help and version", "[e2e]") {
   CHECK(r.out.rfind("tracegrep 0.", 0) == 0);
 }
 
-TEST_CASE("a session by its full id finds every line of it finds every line of the session, tracebacks included", "[e2e]") {
+TEST_CASE("a session by its full id finds every line of it, tracebacks included", "[e2e]") {
   const auto r = run_tracegrep({"-s", kFullSession, "app.log"});
   SHOW(r);
   REQUIRE(r.status == 0);

@@ -222,6 +222,10 @@ int Live::wait() {
   return decode(wstatus);
 }
 
+void Live::kill_hard() {
+  if (pid_ > 0) ::kill(pid_, SIGKILL);
+}
+
 void Live::kill() {
   if (pid_ > 0) ::kill(pid_, SIGTERM);
 }

@@ -52,6 +52,8 @@ class Live {
   /// Closes stdin and waits for the exit status.
   int wait();
   void kill();
+  /// SIGKILL: no chance to clean up.
+  void kill_hard();
 
  private:
   pid_t pid_ = -1;

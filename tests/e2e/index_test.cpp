@@ -1,0 +1,304 @@
+// The index through the real binary: same output as a scan, incremental,
+// idempotent, rotation and gzip aware, crash-safe, and careful with files
+// that are not its own.
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "support/subprocess.hpp"
+
+using namespace tracegrep::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+#define SHOW(r) INFO("status " << (r).status << "\n--- stdout\n" << (r).out << "--- stderr\n" << (r).err)
+
+const std::vector<std::string> kFiles = {"app.log", "worker.log", "edge/layouts.log", "edge/broken.log",
+                                         "edge/crlf.log", "edge/hostile.log"};
+
+std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+Result index(const std::string& db, const std::vector<std::string>& files, const std::string& cwd = {}) {
+  RunOptions o;
+  o.cwd = cwd;
+  return run(TRACEGREP_BIN, concat({"index", "-q", "--db", db}, files), o);
+}
+
+Result query(const std::string& db, const std::vector<std::string>& args) {
+  return run_tracegrep(concat({"--db", db}, args));
+}
+
+void append(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::app | std::ios::binary);
+  f << text;
+}
+
+std::string entry(int i, const std::string& session = "feed0001") {
+  return fmt::format("2024-01-15 11:00:{:02},{:03} - INFO - [req=n{:07}|session={}] - appended {}\n", i / 1000 % 60,
+                     i % 1000, i, session, i);
+}
+
+}  // namespace
+
+TEST_CASE("the index prints exactly what a scan prints", "[e2e][index]") {
+  TempDir tmp;
+  const std::string db = tmp.path("i.db");
+  const auto r = index(db, kFiles);
+  SHOW(r);
+  REQUIRE(r.status == 0);
+  const std::vector<std::vector<std::string>> queries = {
+      {"-s", "d6b3169782347c4d145c01a599f4a231"},
+      {"-s", "d6b3", "-n"},
+      {"-r", "40511743", "--json"},
+      {"-s", "12345678", "-n", "--json"},
+      {"-l", "error", "-n"},
+      {"-e", "Traceback", "-c"},
+      {"--since", "2024-01-15 09:00:10", "--until", "2024-01-15 09:00:11"},
+      {"-c"},
+      {"--color=always", "-r", "evil0001"},
+      {"-m", "3", "-s", "12345678"},
+  };
+  for (const auto& q : queries) {
+    const Result from_index = query(db, q);
+    const Result from_scan = run_tracegrep(concat(q, kFiles));
+    INFO(fmt::format("query: {}\n--- index\n{}--- scan\n{}--- stderr\n{}", fmt::join(q, " "), from_index.out,
+                     from_scan.out, from_index.err));
+    CHECK(from_index.status == from_scan.status);
+    CHECK(from_index.out == from_scan.out);
+  }
+}
+
+TEST_CASE("indexing again adds nothing, appended entries are added once", "[e2e][index]") {
+  TempDir tmp;
+  const std::string db = tmp.path("i.db");
+  const std::string log = tmp.path("a.log");
+  std::filesystem::copy_file(testdata("app.log"), log);
+  for (int i = 0; i < 10; ++i) REQUIRE(index(db, {log}).status == 0);
+  CHECK(query(db, {"-c"}).out == run_tracegrep({"-c", log}).out);
+  std::string more;
+  for (int i = 0; i < 3000; ++i) more += entry(i);
+  append(log, more);
+  REQUIRE(index(db, {log}).status == 0);
+  REQUIRE(index(db, {log}).status == 0);
+  CHECK(query(db, {"-c"}).out == run_tracegrep({"-c", log}).out);
+  CHECK(query(db, {"-n", "-s", "feed0001"}).out == run_tracegrep({"-n", "-s", "feed0001", log}).out);
+}
+
+TEST_CASE("a last line still being written is indexed when it is complete", "[e2e][index]") {
+  TempDir tmp;
+  const std::string db = tmp.path("i.db");
+  const std::string log = tmp.path("a.log");
+  write_file(log, entry(1) + entry(2) + "2024-01-15 11:00:00,003 - INFO - [req=n0000003|session=feed0001] - half");
+  REQUIRE(index(db, {log}).status == 0);
+  CHECK(query(db, {"-c"}).out == "2\n");
+  append(log, " a line\n" + entry(4));
+  REQUIRE(index(db, {log}).status == 0);
+  CHECK(query(db, {"-c"}).out == "4\n");
+  CHECK(query(db, {"-r", "n0000003"}).out ==
+        "2024-01-15 11:00:00,003 - INFO - [req=n0000003|session=feed0001] - half a line\n");
+}
+
+TEST_CASE("rotation, gzip and copytruncate never index content twice", "[e2e][index]") {
+  TempDir tmp;
+  const std::string db = tmp.path("i.db");
+  std::string first, second;
+  for (int i = 0; i < 4000; ++i) first += entry(i, "aaaa0001");
+  for (int i = 0; i < 4000; ++i) second += entry(i, "bbbb0002");
+  write_file(tmp.path("app.log"), first);
+  REQUIRE(index(db, {"app.log"}, tmp.dir()).status == 0);
+  // logrotate: rename, new file under the old name; then the old one gzipped.
+  std::filesystem::rename(tmp.path("app.log"), tmp.path("app.log.1"));
+  write_file(tmp.path("app.log"), second);
+  REQUIRE(index(db, {"app.log.1", "app.log"}, tmp.dir()).status == 0);
+  REQUIRE(run("/bin/sh", {"-c", "gzip -c app.log.1 > app.log.1.gz"}, [&] {
+            RunOptions o;
+            o.cwd = tmp.dir();
+            return o;
+          }()).status == 0);
+  REQUIRE(index(db, {"app.log.1.gz", "app.log.1", "app.log"}, tmp.dir()).status == 0);
+  CHECK(query(db, {"-c", "-s", "aaaa0001", "--no-filename"}).out.find("4000\n") == 0);
+  CHECK(query(db, {"-c", "-s", "bbbb0002", "--no-filename"}).out.find("4000\n") != std::string::npos);
+  const auto all = query(db, {"-c"});
+  SHOW(all);
+  // copytruncate: the content copied aside, the file cut and written anew.
+  std::filesystem::copy_file(tmp.path("app.log"), tmp.path("app.log.2"));
+  std::string third;
+  for (int i = 0; i < 100; ++i) third += entry(i, "cccc0003");
+  write_file(tmp.path("app.log"), third);
+  REQUIRE(index(db, {"app.log.2", "app.log"}, tmp.dir()).status == 0);
+  const auto counts = query(db, {"-c", "-s", "bbbb0002"});
+  SHOW(counts);
+  std::size_t total = 0;
+  for (std::size_t p = 0; p < counts.out.size(); p = counts.out.find('\n', p) + 1) {
+    total += std::stoul(counts.out.substr(counts.out.find(':', p) + 1));
+  }
+  CHECK(total == 4000);
+  CHECK(query(db, {"-c", "--no-filename", "-s", "cccc0003"}).out.find("100\n") != std::string::npos);
+}
+
+TEST_CASE("the index answers after the logs are gone", "[e2e][index]") {
+  TempDir tmp;
+  const std::string db = tmp.path("i.db");
+  const std::string log = tmp.path("a.log");
+  std::filesystem::copy_file(testdata("app.log"), log);
+  const std::string before = run_tracegrep({"-s", "d6b3", log}).out;
+  REQUIRE(index(db, {log}).status == 0);
+  std::filesystem::remove(log);
+  CHECK(query(db, {"-s", "d6b3"}).out == before);
+}
+
+TEST_CASE("killed at any moment, indexing again gives the same index", "[e2e][index]") {
+  TempDir tmp;
+  const std::string log = tmp.path("big.log");
+  REQUIRE(run("/bin/sh", {"-c", fmt::format("'{}' --bytes 40000000 --seed 5 > '{}'", TRACEGREP_LOGGEN, log)}).status == 0);
+  const std::string clean = tmp.path("clean.db");
+  REQUIRE(index(clean, {log}).status == 0);
+  const std::string expected = query(clean, {"-c", "--no-filename"}).out;
+  const std::string expected_session = query(clean, {"-s", "0", "-n"}).out;
+  for (const int ms : {20, 150, 400, 900}) {
+    const std::string db = tmp.path(fmt::format("k{}.db", ms));
+    {
+      Live p(TRACEGREP_BIN, {"index", "-q", "--db", db, log});
+      std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+      p.kill_hard();
+      p.wait();
+    }
+    const auto r = index(db, {log});
+    SHOW(r);
+    CHECK(r.status == 0);
+    INFO("killed after " << ms << " ms");
+    CHECK(query(db, {"-c", "--no-filename"}).out == expected);
+    CHECK(query(db, {"-s", "0", "-n"}).out == expected_session);
+  }
+}
+
+TEST_CASE("two writers at once: one waits, nothing is doubled, readers read meanwhile", "[e2e][index]") {
+  TempDir tmp;
+  const std::string log = tmp.path("big.log");
+  REQUIRE(run("/bin/sh", {"-c", fmt::format("'{}' --bytes 20000000 --seed 6 > '{}'", TRACEGREP_LOGGEN, log)}).status == 0);
+  const std::string db = tmp.path("i.db");
+  Result a, b;
+  std::thread ta([&] { a = index(db, {log}); });
+  std::thread tb([&] { b = index(db, {log}); });
+  std::this_thread::sleep_for(100ms);
+  const auto reader = query(db, {"-c"});
+  ta.join();
+  tb.join();
+  CHECK(a.status == 0);
+  CHECK(b.status == 0);
+  CHECK((reader.status == 0 || reader.status == 1 || reader.err.find("no index here") != std::string::npos));
+  CHECK(query(db, {"-c", "--no-filename"}).out == run_tracegrep({"-c", log}).out);
+}
+
+TEST_CASE("standard input is indexed live, committed at least once a second", "[e2e][index]") {
+  TempDir tmp;
+  const std::string db = tmp.path("i.db");
+  Live p(TRACEGREP_BIN, {"index", "-q", "--db", db, "-"});
+  p.write(entry(1) + entry(2));
+  std::string seen;
+  for (int i = 0; i < 40 && seen != "2\n"; ++i) {
+    std::this_thread::sleep_for(100ms);
+    seen = query(db, {"-c", "--no-filename"}).out;
+  }
+  CHECK(seen == "2\n");
+  p.write(entry(3));
+  CHECK(p.wait() == 0);
+  CHECK(query(db, {"-c", "--no-filename"}).out == "3\n");
+}
+
+TEST_CASE("what is not a tracegrep index is refused and left as it was", "[e2e][index]") {
+  TempDir tmp;
+  auto check_refused = [&](const std::string& path, const std::string& why) {
+    const std::string before = read_file(path);
+    const auto q = query(path, {"-s", "x"});
+    const auto w = index(path, {testdata("app.log")});
+    INFO(why << "\n" << q.err << w.err);
+    CHECK(q.status == 2);
+    CHECK(w.status == 2);
+    CHECK(q.err.rfind("tracegrep: " + path + ": ", 0) == 0);
+    CHECK(w.err.find(why) != std::string::npos);
+    CHECK(read_file(path) == before);
+  };
+  write_file(tmp.path("text.db"), "just some text, not a database\n");
+  check_refused(tmp.path("text.db"), "not a tracegrep index");
+  write_file(tmp.path("empty.db"), "");
+  check_refused(tmp.path("empty.db"), "not a tracegrep index");
+  {
+    sqlite3* d = nullptr;
+    sqlite3_open(tmp.path("other.db").c_str(), &d);
+    sqlite3_exec(d, "CREATE TABLE t(x); INSERT INTO t VALUES (1);", nullptr, nullptr, nullptr);
+    sqlite3_close(d);
+  }
+  check_refused(tmp.path("other.db"), "another SQLite database");
+  REQUIRE(index(tmp.path("newer.db"), {testdata("app.log")}).status == 0);
+  {
+    sqlite3* d = nullptr;
+    sqlite3_open(tmp.path("newer.db").c_str(), &d);
+    sqlite3_exec(d, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA user_version=99;", nullptr, nullptr, nullptr);
+    sqlite3_close(d);
+  }
+  check_refused(tmp.path("newer.db"), "written by a newer tracegrep");
+  // A truncated copy of a real index.
+  REQUIRE(index(tmp.path("real.db"), {testdata("app.log"), testdata("worker.log")}).status == 0);
+  {
+    sqlite3* d = nullptr;
+    sqlite3_open(tmp.path("real.db").c_str(), &d);
+    sqlite3_exec(d, "PRAGMA wal_checkpoint(TRUNCATE);", nullptr, nullptr, nullptr);
+    sqlite3_close(d);
+  }
+  const std::string real = read_file(tmp.path("real.db"));
+  write_file(tmp.path("cut.db"), real.substr(0, 2048));
+  check_refused(tmp.path("cut.db"), "not a tracegrep index");
+}
+
+TEST_CASE("a damaged index is an error, not a crash", "[e2e][index]") {
+  TempDir tmp;
+  const std::string db = tmp.path("d.db");
+  REQUIRE(index(db, {testdata("app.log"), testdata("worker.log")}).status == 0);
+  {
+    sqlite3* d = nullptr;
+    sqlite3_open(db.c_str(), &d);
+    sqlite3_exec(d, "PRAGMA wal_checkpoint(TRUNCATE);", nullptr, nullptr, nullptr);
+    sqlite3_close(d);
+  }
+  std::string bytes = read_file(db);
+  for (std::size_t i = 4096; i < bytes.size(); i += 97) bytes[i] = static_cast<char>(bytes[i] ^ 0x55);
+  write_file(db, bytes);
+  const auto q = query(db, {"-c"});
+  SHOW(q);
+  CHECK(q.status == 2);
+  CHECK(q.err.rfind("tracegrep: " + db + ": ", 0) == 0);
+}
+
+TEST_CASE("an index that cannot be written is a clear error", "[e2e][index]") {
+  const auto r = index("/proc/no/such/dir/i.db", {testdata("app.log")});
+  SHOW(r);
+  CHECK(r.status == 2);
+  CHECK(r.err.rfind("tracegrep: /proc/no/such/dir/i.db: ", 0) == 0);
+}
+
+TEST_CASE("index --status and the default location", "[e2e][index]") {
+  TempDir tmp;
+  RunOptions o;
+  o.env = {"TRACEGREP_DB=" + tmp.path("env.db")};
+  REQUIRE(run(TRACEGREP_BIN, {"index", "-q", testdata("app.log")}, o).status == 0);
+  const auto st = run(TRACEGREP_BIN, {"index", "--status"}, o);
+  SHOW(st);
+  CHECK(st.status == 0);
+  CHECK(st.out.find("1 files, 1409 entries") != std::string::npos);
+  CHECK(st.out.find(testdata("app.log") + "  indexed 150065 bytes") != std::string::npos);
+  RunOptions xdg;
+  xdg.env = {"XDG_DATA_HOME=" + tmp.path("xdg")};
+  REQUIRE(run(TRACEGREP_BIN, {"index", "-q", testdata("worker.log")}, xdg).status == 0);
+  CHECK(std::filesystem::exists(tmp.path("xdg/tracegrep/index.db")));
+}
