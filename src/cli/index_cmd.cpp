@@ -102,6 +102,17 @@ int index_command(const IndexArgs& args) {
     const auto start = std::chrono::steady_clock::now();
     index::IngestOptions options;
     options.max_entry = max_entry;
+    if (show) {
+      options.progress = [start](const std::string& file, std::int64_t done, std::int64_t total) {
+        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
+        std::string line = fmt::format("\rindexing {}: {}", file, mb(done));
+        if (total > 0) line += fmt::format(" of {}", mb(total));
+        line += fmt::format(", {:.0f} MB/s", rate / 1e6);
+        if (total > 0 && rate > 0) line += fmt::format(", ETA {:.0f} s", static_cast<double>(total - done) / rate);
+        fmt::print(stderr, "{}\x1b[K", line);
+      };
+    }
     index::Ingester ingester(store, options);
     bool failed = false;
     for (const std::string& file : args.files) {

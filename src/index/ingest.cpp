@@ -217,9 +217,11 @@ class Compressor {
 // Groups lines into chunks at entry starts and writes them in batches.
 class Chunker final : public LineSink {
  public:
-  Chunker(Store& store, FileRow& file, std::size_t max_entry, bool live, IngestTotals& totals)
+  using Progress = std::function<void(std::int64_t done)>;
+  Chunker(Store& store, FileRow& file, std::size_t max_entry, bool live, IngestTotals& totals, Progress progress)
       : store_(store), file_(file), max_entry_(max_entry), live_(live), totals_(totals),
-        offset_(file.indexed), line_(file.lines + 1), last_commit_(Clock::now()) {
+        offset_(file.indexed), line_(file.lines + 1), last_commit_(Clock::now()), progress_(std::move(progress)),
+        reported_(offset_) {
     start_chunk();
   }
 
@@ -229,6 +231,10 @@ class Chunker final : public LineSink {
       const std::string_view line = lines.substr(0, nl == std::string_view::npos ? lines.size() : nl + 1);
       take_line(line, line.size());
       lines.remove_prefix(line.size());
+    }
+    if (progress_ && offset_ - reported_ >= (std::int64_t{16} << 20)) {
+      reported_ = offset_;
+      progress_(offset_);
     }
     maybe_commit(false);
     return Flow::kContinue;
@@ -436,6 +442,8 @@ class Chunker final : public LineSink {
   std::int64_t offset_;
   std::uint64_t line_;
   Clock::time_point last_commit_;
+  Progress progress_;
+  std::int64_t reported_;
   Chunk open_;
   std::deque<Chunk> closed_;  // stable addresses for the compressor
   std::unordered_set<std::string> posted_open_;  // live inputs: ids of the open chunk already posted
@@ -540,7 +548,12 @@ std::string Ingester::add(const std::string& path) {
     }
     if (skip > 0) return {};  // shorter than what is indexed: nothing new
   }
-  Chunker chunker(store_, file, options_.max_entry, live, totals_);
+  Chunker::Progress progress;
+  if (options_.progress) {
+    const std::int64_t total = plain_file ? static_cast<std::int64_t>(st.st_size) : -1;
+    progress = [this, &path, total](std::int64_t done) { options_.progress(path, done, total); };
+  }
+  Chunker chunker(store_, file, options_.max_entry, live, totals_, std::move(progress));
   NoSink idle;
   LineFeeder feeder(chunker, idle, options_.max_entry);
   const FeedOutcome outcome = feeder.run(*input);

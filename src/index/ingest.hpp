@@ -14,8 +14,9 @@ namespace tracegrep::index {
 
 struct IngestOptions {
   std::size_t max_entry = std::size_t{1} << 20;
-  /// Called now and then with the bytes read so far in this input.
-  std::function<void(std::int64_t done, std::int64_t total)> progress;
+  /// Called every few MB with the path, the bytes read of it so far, and its
+  /// size (-1 when unknown: a pipe, a .gz).
+  std::function<void(const std::string& path, std::int64_t done, std::int64_t total)> progress;
 };
 
 struct IngestTotals {

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Index benchmark: ingest speed, peak memory and size of the index of a
+# deterministic ~1 GB log; whole-process lookups by session and request
+# against grep -F over the log, in one run (median of N, page cache warm);
+# then one lookup with the page cache dropped (needs root).
+#   bench/run-index.sh [BYTES] [RUNS]        (defaults: 1000000000 9)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bytes="${1:-1000000000}"
+runs="${2:-9}"
+bash .ci/build build >/dev/null
+tg=./build/src/tracegrep
+mkdir -p bench/data
+log=bench/data/scan-$bytes.log
+if [ ! -s "$log" ]; then
+  ./build/bench/tracegrep-loggen --bytes "$bytes" --seed 7 --print-ids >"$log" 2>"$log.ids"
+fi
+read -r session request <"$log.ids"
+s8=${session:0:8}
+db=bench/data/index-$bytes.db
+rm -f "$db" "$db-wal" "$db-shm" "$db.lock"
+cat "$log" >/dev/null
+
+/usr/bin/time -f "%e %M" -o bench/data/time.txt "$tg" index -q --db "$db" "$log"
+read -r secs rss_kb <bench/data/time.txt
+log_bytes=$(stat -c %s "$log")
+db_bytes=$(( $(stat -c %s "$db") + $(stat -c %s "$db-wal" 2>/dev/null || echo 0) ))
+echo "ingest: $(echo "scale=1; $log_bytes / 1000000 / $secs" | bc) MB/s (target >= 100, stretch 200)," \
+     "peak RSS $((rss_kb / 1024)) MiB (target <= 256)"
+echo "index size: $(echo "scale=3; $db_bytes / $log_bytes" | bc)x the log (target <= 0.5, stretch 0.25)"
+t0=$(date +%s%N); "$tg" index -q --db "$db" "$log"; t1=$(date +%s%N)
+echo "index again, nothing new: $(( (t1 - t0) / 1000000 )) ms"
+
+now() { date +%s%N; }
+out=bench/data/out.tmp
+names=("tracegrep --db -s FULLID" "tracegrep --db -r REQ" "grep -F session=ID8 log")
+cmds=("$tg --db $db -s $session" "$tg --db $db -r $request" "env LC_ALL=C grep -F session=$s8 $log")
+declare -A samples
+for ((r = 0; r < runs; r++)); do
+  for i in "${!cmds[@]}"; do
+    t0=$(now); eval "${cmds[$i]}" >"$out"; t1=$(now)
+    samples[$i]+="$(( (t1 - t0) / 1000 )) "
+  done
+done
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+declare -A med
+for i in "${!cmds[@]}"; do
+  med[$i]=$(echo "${samples[$i]}" | median)
+  printf '%-28s %9.1f ms\n' "${names[$i]}" "$(echo "${med[$i]} / 1000" | bc -l)"
+done
+echo "grep / tracegrep -s: $(echo "scale=1; ${med[2]} / ${med[0]}" | bc)x faster (target >= 30x, <= 10 ms)"
+echo "grep / tracegrep -r: $(echo "scale=1; ${med[2]} / ${med[1]}" | bc)x faster"
+if [ "$(id -u)" -eq 0 ] && sync && echo 3 >/proc/sys/vm/drop_caches 2>/dev/null; then
+  t0=$(now); "$tg" --db "$db" -s "$session" >"$out"; t1=$(now)
+  echo "tracegrep --db -s, page cache dropped: $(( (t1 - t0) / 1000000 )) ms (target <= 50)"
+else
+  echo "page cache not dropped (needs root and a writable /proc/sys/vm/drop_caches)"
+fi
+cmp -s <("$tg" --db "$db" -s "$session") <("$tg" -s "$session" "$log") && echo "index and scan print the same bytes"
