@@ -28,9 +28,11 @@ using Clock = std::chrono::steady_clock;
 // little, large enough that zstd finds the repetition in log lines.
 constexpr std::size_t kChunkTarget = std::size_t{256} << 10;
 // Closed chunks are committed at least this often, by size or by time.
-constexpr std::size_t kBatchBytes = std::size_t{32} << 20;
+constexpr std::size_t kBatchBytes = std::size_t{16} << 20;
 constexpr auto kBatchTime = std::chrono::seconds(1);
-constexpr int kZstdLevel = 3;
+constexpr int kZstdLevel = 1;
+// Spare chunks kept for reuse on each side (about 300 KiB each).
+constexpr std::size_t kSpareChunks = 48;
 
 // Replays bytes read to fingerprint an input, then reads on.
 class ReplayStream : public ByteStream {
@@ -99,7 +101,6 @@ bool same_text(std::string_view a, std::string_view b) {
 struct Chunk {
   ChunkRow row;
   std::string raw;
-  std::string packed;         // zstd frame of raw, made by the Compressor
   std::vector<KeyRef> keys;   // the distinct ids of the chunk, in order of appearance
   std::size_t posted = 0;     // keys[0, posted) are in postings already (open chunk)
   std::vector<std::uint32_t> slots;  // open addressing over keys: index + 1, 0 = empty
@@ -135,11 +136,13 @@ struct Chunk {
   }
 };
 
-// Compresses chunks on a second core while the first reads and parses.
-class Compressor {
+// Compresses and writes batches of chunks on a second core while the first
+// reads and parses. One batch is one transaction.
+class Writer {
  public:
-  Compressor() : thread_([this] { work(); }) {}
-  ~Compressor() {
+  Writer(Store& store, FileRow& file, bool live)
+      : store_(store), file_(file), live_(live), thread_([this] { work(); }) {}
+  ~Writer() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       quit_ = true;
@@ -147,71 +150,189 @@ class Compressor {
     wake_.notify_all();
     thread_.join();
   }
-  Compressor(const Compressor&) = delete;
-  Compressor& operator=(const Compressor&) = delete;
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
 
-  void submit(Chunk* c) {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      queue_.push_back(c);
-      ++pending_;
-    }
+  struct Batch {
+    std::vector<Chunk> chunks;
+    std::int64_t indexed = 0;  // the file after the batch: indexed up to here
+    std::int64_t lines = 0;
+  };
+
+  /// Queues a batch; waits while two are queued, so memory stays bounded.
+  void submit(Batch batch) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    room_.wait(lock, [this] { return queue_.size() < 2 || !error_.empty(); });
+    rethrow_locked();
+    queue_.push_back(std::move(batch));
     wake_.notify_all();
   }
-  /// Waits until every submitted chunk is compressed; rethrows a failure.
-  void wait() {
+
+  /// Waits until every queued batch is written; rethrows a failure.
+  void drain() {
     std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [this] { return pending_ == 0; });
-    if (!error_.empty()) throw db::Error(1, error_);
+    room_.wait(lock, [this] { return (queue_.empty() && !busy_) || !error_.empty(); });
+    rethrow_locked();
   }
-  /// Compresses on the calling thread (the open chunk, written as the tail).
-  void compress_here(Chunk& c) { compress(c, here_); }
+
+  /// Writes on the calling thread, after drain(): `open` is the growing
+  /// chunk, written as the file's tail; `seen` the bytes read in all.
+  void write_now(Batch& batch, Chunk* open, std::int64_t seen) { write(batch, open, seen); }
+
+  /// Chunks written, with their buffers, for reuse.
+  void take_spares(std::vector<Chunk>& into) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    while (!spare_.empty() && into.size() < kSpareChunks) {
+      into.push_back(std::move(spare_.back()));
+      spare_.pop_back();
+    }
+  }
 
  private:
   struct CctxFree {
     void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
   };
-  using Cctx = std::unique_ptr<ZSTD_CCtx, CctxFree>;
 
-  static void compress(Chunk& c, Cctx& cctx) {
-    if (!cctx) cctx.reset(ZSTD_createCCtx());
-    c.packed.resize(ZSTD_compressBound(c.raw.size()));
+  // The zstd frame of a chunk, in a buffer reused for every chunk.
+  std::string_view compress(const Chunk& c) {
+    if (!cctx_) cctx_.reset(ZSTD_createCCtx());
+    packed_.resize(ZSTD_compressBound(c.raw.size()));
     const std::size_t n =
-        ZSTD_compressCCtx(cctx.get(), c.packed.data(), c.packed.size(), c.raw.data(), c.raw.size(), kZstdLevel);
+        ZSTD_compressCCtx(cctx_.get(), packed_.data(), packed_.size(), c.raw.data(), c.raw.size(), kZstdLevel);
     if (ZSTD_isError(n)) throw db::Error(1, std::string("zstd: ") + ZSTD_getErrorName(n));
-    c.packed.resize(n);
+    return std::string_view(packed_.data(), n);
+  }
+
+  void rethrow_locked() {
+    if (!error_.empty()) {
+      const std::string e = error_;
+      throw db::Error(error_code_, e);
+    }
   }
 
   void work() {
-    Cctx cctx;
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
       wake_.wait(lock, [this] { return quit_ || !queue_.empty(); });
       if (queue_.empty()) return;
-      Chunk* c = queue_.front();
+      Batch batch = std::move(queue_.front());
       queue_.pop_front();
+      busy_ = true;
       lock.unlock();
-      std::string error;
       try {
-        compress(*c, cctx);
-      } catch (const std::exception& e) {
-        error = e.what();
+        write(batch, nullptr, batch.indexed);
+      } catch (const db::Error& e) {
+        lock.lock();
+        error_ = e.what();
+        error_code_ = e.code();
+        lock.unlock();
       }
       lock.lock();
-      if (!error.empty()) error_ = error;
-      if (--pending_ == 0) done_.notify_all();
+      for (Chunk& c : batch.chunks) {
+        if (spare_.size() < kSpareChunks) spare_.push_back(std::move(c));
+      }
+      busy_ = false;
+      room_.notify_all();
+      if (!error_.empty()) {
+        queue_.clear();
+      }
     }
   }
 
+  void write(Batch& batch, Chunk* open, std::int64_t seen) {
+    db::Transaction t(store_.database());
+    if (file_.tail && (!open || *file_.tail != open->row.id)) {
+      store_.delete_chunk(*file_.tail);  // last run's tail, read again now
+      file_.tail.reset();
+    }
+    // Postings: every (kind, id, chunk) once, grouped by id, one row each.
+    struct Post {
+      std::uint64_t hash;
+      std::int64_t chunk;
+      std::string_view key;
+      Kind kind;
+    };
+    std::vector<Post> posts;
+    auto collect = [&](Chunk& c) {
+      for (std::size_t i = c.posted; i < c.keys.size(); ++i) {
+        posts.push_back({c.keys[i].hash, c.row.id, c.key(c.keys[i]), c.keys[i].kind});
+      }
+      c.posted = c.keys.size();
+    };
+    for (Chunk& c : batch.chunks) {
+      c.row.raw_size = static_cast<std::int64_t>(c.raw.size());
+      if (c.row.id) store_.update_chunk(c.row, compress(c));  // it was a live input's open chunk
+      else c.row.id = store_.add_chunk(c.row, compress(c));
+      collect(c);
+    }
+    if (open) {
+      open->row.raw_size = static_cast<std::int64_t>(open->raw.size());
+      if (open->row.id) store_.update_chunk(open->row, compress(*open));
+      else open->row.id = store_.add_chunk(open->row, compress(*open));
+      collect(*open);
+    }
+    // By hash, then chunk: integer compares. Two ids with one hash (or kind)
+    // would share a run; such a run is sorted again by the ids' text.
+    std::sort(posts.begin(), posts.end(), [](const Post& a, const Post& b) {
+      return a.hash != b.hash ? a.hash < b.hash : a.chunk < b.chunk;
+    });
+    for (std::size_t i = 0; i < posts.size();) {
+      std::size_t j = i + 1;
+      bool mixed = false;
+      for (; j < posts.size() && posts[j].hash == posts[i].hash; ++j) {
+        mixed = mixed || posts[j].kind != posts[i].kind || !same_text(posts[j].key, posts[i].key);
+      }
+      if (mixed) {
+        std::sort(posts.begin() + static_cast<std::ptrdiff_t>(i), posts.begin() + static_cast<std::ptrdiff_t>(j),
+                  [](const Post& a, const Post& b) {
+                    if (a.kind != b.kind) return a.kind < b.kind;
+                    const int c = a.key.compare(b.key);
+                    return c != 0 ? c < 0 : a.chunk < b.chunk;
+                  });
+      }
+      i = j;
+    }
+    if (!posts.empty()) {
+      const std::int64_t batch_id = store_.next_batch();
+      std::string ids;
+      for (std::size_t i = 0; i < posts.size();) {
+        std::size_t j = i;
+        ids.clear();
+        std::int64_t prev = 0;
+        for (; j < posts.size() && posts[j].kind == posts[i].kind && same_text(posts[j].key, posts[i].key); ++j) {
+          if (posts[j].chunk == prev) continue;
+          put_varint(ids, static_cast<std::uint64_t>(posts[j].chunk - prev));
+          prev = posts[j].chunk;
+        }
+        store_.add_posting(posts[i].kind, posts[i].key, batch_id, ids);
+        i = j;
+      }
+    }
+    // With an open chunk, it is the tail: the file is indexed up to its
+    // start and it is read again (and replaced) next time.
+    file_.indexed = batch.indexed;
+    file_.lines = batch.lines;
+    file_.seen = open ? seen : batch.indexed;
+    file_.tail = open ? std::optional<std::int64_t>(open->row.id) : std::nullopt;
+    store_.update_file(file_);
+    t.commit();
+  }
+
+  Store& store_;
+  FileRow& file_;
+  bool live_;
+  std::unique_ptr<ZSTD_CCtx, CctxFree> cctx_;
+  std::string packed_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::condition_variable done_;
-  std::deque<Chunk*> queue_;
-  std::size_t pending_ = 0;
+  std::condition_variable room_;
+  std::deque<Batch> queue_;
+  std::vector<Chunk> spare_;
+  bool busy_ = false;
   bool quit_ = false;
   std::string error_;
-  Cctx here_;
-  std::thread thread_;
+  int error_code_ = 0;
+  std::thread thread_;  // last: started once everything above exists
 };
 
 // Groups lines into chunks at entry starts and writes them in batches.
@@ -219,9 +340,9 @@ class Chunker final : public LineSink {
  public:
   using Progress = std::function<void(std::int64_t done)>;
   Chunker(Store& store, FileRow& file, std::size_t max_entry, bool live, IngestTotals& totals, Progress progress)
-      : store_(store), file_(file), max_entry_(max_entry), live_(live), totals_(totals),
-        offset_(file.indexed), line_(file.lines + 1), last_commit_(Clock::now()), progress_(std::move(progress)),
-        reported_(offset_) {
+      : max_entry_(max_entry), live_(live), totals_(totals), file_id_(file.id), offset_(file.indexed),
+        line_(file.lines + 1), last_commit_(Clock::now()), progress_(std::move(progress)), reported_(offset_),
+        writer_(store, file, live) {
     start_chunk();
   }
 
@@ -271,8 +392,22 @@ class Chunker final : public LineSink {
 
  private:
   void start_chunk() {
-    open_ = Chunk{};
-    open_.row.file = file_.id;
+    // Chunks are reused with their buffers: a fresh 300 KiB buffer per chunk
+    // comes from mmap, and the kernel's zeroing of those pages was a quarter
+    // of the time spent indexing.
+    if (spare_.empty()) writer_.take_spares(spare_);
+    if (!spare_.empty()) {
+      open_ = std::move(spare_.back());
+      spare_.pop_back();
+      open_.row = ChunkRow{};
+      open_.raw.clear();
+      open_.keys.clear();
+      open_.posted = 0;
+      std::fill(open_.slots.begin(), open_.slots.end(), 0u);
+    } else {
+      open_ = Chunk{};
+    }
+    open_.row.file = file_id_;
     open_.row.offset = offset_;
     open_.row.line = static_cast<std::int64_t>(line_);
     entry_size_ = 0;
@@ -330,8 +465,7 @@ class Chunker final : public LineSink {
   void close_chunk() {
     if (open_.raw.empty()) return;
     pending_bytes_ += open_.raw.size();
-    closed_.push_back(std::move(open_));
-    compressor_.submit(&closed_.back());
+    batch_.chunks.push_back(std::move(open_));
     force_close_ = false;
     start_chunk();
     open_.raw.reserve(kChunkTarget + (kChunkTarget >> 2));
@@ -339,120 +473,56 @@ class Chunker final : public LineSink {
 
   void maybe_commit(bool with_open) {
     const bool due = pending_bytes_ >= kBatchBytes || Clock::now() - last_commit_ >= kBatchTime;
-    if (due && (!closed_.empty() || (with_open || live_))) commit(live_ || with_open);
+    if (!due) return;
+    if (live_ || with_open) commit(true);
+    else if (!batch_.chunks.empty()) hand_off();
   }
 
-  void commit(bool with_open) {
-    compressor_.wait();  // the closed chunks, compressed on the other core
-    const bool open_has_data = with_open && !open_.raw.empty();
-    if (open_has_data) compressor_.compress_here(open_);
-
-    db::Transaction t(store_.database());
-    if (file_.tail && *file_.tail != open_.row.id) {
-      store_.delete_chunk(*file_.tail);  // last run's tail, read again now
-      file_.tail.reset();
-    }
-    // Postings: every (kind, id, chunk) once, grouped by id, one row each.
-    struct Post {
-      std::uint64_t hash;
-      std::int64_t chunk;
-      std::string_view key;
-      Kind kind;
-    };
-    std::vector<Post> posts;
-    auto collect = [&](Chunk& c) {
-      for (std::size_t i = c.posted; i < c.keys.size(); ++i) {
-        const std::string_view key = c.key(c.keys[i]);
-        if (live_ && !posted_open_.insert(std::string(key) + char('0' + int(c.keys[i].kind))).second) continue;
-        posts.push_back({c.keys[i].hash, c.row.id, key, c.keys[i].kind});
-      }
-      c.posted = c.keys.size();
-    };
-    for (Chunk& c : closed_) {
-      c.row.raw_size = static_cast<std::int64_t>(c.raw.size());
-      if (c.row.id) store_.update_chunk(c.row, c.packed);
-      else c.row.id = store_.add_chunk(c.row, c.packed);
-      collect(c);
-      posted_open_.clear();  // only the open chunk can be posted twice
-    }
-    if (open_has_data) {
-      open_.row.raw_size = static_cast<std::int64_t>(open_.raw.size());
-      if (open_.row.id) store_.update_chunk(open_.row, open_.packed);
-      else open_.row.id = store_.add_chunk(open_.row, open_.packed);
-      collect(open_);
-    }
-    // By hash, then chunk: integer compares. Two ids with one hash (or kind)
-    // would share a run; such a run is sorted again by the ids' text.
-    std::sort(posts.begin(), posts.end(), [](const Post& a, const Post& b) {
-      return a.hash != b.hash ? a.hash < b.hash : a.chunk < b.chunk;
-    });
-    for (std::size_t i = 0; i < posts.size();) {
-      std::size_t j = i + 1;
-      bool mixed = false;
-      for (; j < posts.size() && posts[j].hash == posts[i].hash; ++j) {
-        mixed = mixed || posts[j].key != posts[i].key || posts[j].kind != posts[i].kind;
-      }
-      if (mixed) {
-        std::sort(posts.begin() + static_cast<std::ptrdiff_t>(i), posts.begin() + static_cast<std::ptrdiff_t>(j),
-                  [](const Post& a, const Post& b) {
-                    if (a.kind != b.kind) return a.kind < b.kind;
-                    const int c = a.key.compare(b.key);
-                    return c != 0 ? c < 0 : a.chunk < b.chunk;
-                  });
-      }
-      i = j;
-    }
-    if (!posts.empty()) {
-      const std::int64_t batch = store_.next_batch();
-      std::string ids;
-      for (std::size_t i = 0; i < posts.size();) {
-        std::size_t j = i;
-        ids.clear();
-        std::int64_t prev = 0;
-        for (; j < posts.size() && posts[j].kind == posts[i].kind && posts[j].key == posts[i].key; ++j) {
-          if (posts[j].chunk == prev) continue;
-          put_varint(ids, static_cast<std::uint64_t>(posts[j].chunk - prev));
-          prev = posts[j].chunk;
-        }
-        store_.add_posting(posts[i].kind, posts[i].key, batch, ids);
-        i = j;
-      }
-    }
-    // The open chunk is the tail: the file is indexed up to its start, and
-    // it is read again (and replaced) next time. Without it, the file is
-    // indexed up to the open chunk's start too.
-    file_.indexed = open_.row.offset;
-    file_.lines = open_.row.line - 1;
-    file_.seen = open_has_data ? offset_ : open_.row.offset;
-    file_.tail = open_has_data ? std::optional<std::int64_t>(open_.row.id) : std::nullopt;
-    store_.update_file(file_);
-    t.commit();
-
-    closed_.clear();
+  // The closed chunks go to the writer's thread; parsing goes on.
+  void hand_off() {
+    batch_.indexed = open_.row.offset;
+    batch_.lines = open_.row.line - 1;
+    writer_.submit(std::move(batch_));
+    batch_ = Writer::Batch{};
     pending_bytes_ = 0;
     dirty_ = false;
     last_commit_ = Clock::now();
   }
 
-  Store& store_;
-  FileRow& file_;
+  // Everything, the open chunk as the file's tail, written now.
+  void commit(bool with_open) {
+    writer_.drain();
+    batch_.indexed = open_.row.offset;
+    batch_.lines = open_.row.line - 1;
+    Chunk* open = with_open && !open_.raw.empty() ? &open_ : nullptr;
+    writer_.write_now(batch_, open, offset_);
+    for (Chunk& c : batch_.chunks) {
+      if (spare_.size() < kSpareChunks) spare_.push_back(std::move(c));
+    }
+    batch_ = Writer::Batch{};
+    pending_bytes_ = 0;
+    dirty_ = false;
+    last_commit_ = Clock::now();
+  }
+
   std::size_t max_entry_;
   bool live_;
   IngestTotals& totals_;
+  std::int64_t file_id_;
   std::int64_t offset_;
   std::uint64_t line_;
   Clock::time_point last_commit_;
   Progress progress_;
   std::int64_t reported_;
   Chunk open_;
-  std::deque<Chunk> closed_;  // stable addresses for the compressor
-  std::unordered_set<std::string> posted_open_;  // live inputs: ids of the open chunk already posted
+  Writer::Batch batch_;       // closed chunks not yet handed to the writer
+  std::vector<Chunk> spare_;  // written chunks, their buffers kept for reuse
   std::size_t pending_bytes_ = 0;
   std::size_t entry_size_ = 0;
   bool entry_cut_ = false;
   bool force_close_ = false;
   bool dirty_ = false;  // lines taken since the last commit
-  Compressor compressor_;  // last: its thread ends before the chunks it works on go
+  Writer writer_;  // last: its thread ends first
 };
 
 // Ignores idle notices: the chunker commits on its own.
