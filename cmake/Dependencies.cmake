@@ -12,3 +12,20 @@ pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 if(TRACEGREP_BUILD_TESTS)
   find_package(Catch2 CONFIG REQUIRED)
 endif()
+
+# The libraries tracegrep_core links. With TRACEGREP_STATIC_DEPS (the
+# default), the Debian packages' static archives are linked into the binary,
+# and fmt is used header-only: a query takes about 5 ms, and mapping and
+# relocating eleven shared libraries took 2.5 ms of it.
+add_library(tracegrep_deps INTERFACE)
+if(TRACEGREP_STATIC_DEPS AND NOT TRACEGREP_SANITIZE)
+  foreach(lib re2 sqlite3 z zstd)
+    find_library(TRACEGREP_${lib}_A NAMES lib${lib}.a REQUIRED)
+    target_link_libraries(tracegrep_deps INTERFACE ${TRACEGREP_${lib}_A})
+  endforeach()
+  target_link_libraries(tracegrep_deps INTERFACE fmt::fmt-header-only Threads::Threads ${CMAKE_DL_LIBS} m)
+  target_link_options(tracegrep_deps INTERFACE -static-libstdc++ -static-libgcc)
+else()
+  target_link_libraries(tracegrep_deps INTERFACE fmt::fmt PkgConfig::RE2 ZLIB::ZLIB SQLite::SQLite3
+                        PkgConfig::ZSTD Threads::Threads)
+endif()
