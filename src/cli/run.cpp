@@ -57,6 +57,9 @@ int scan(const ScanArgs& args) {
 int run(int argc, char** argv) {
   // A closed pipe shows up as EPIPE from write(), which ends the run quietly.
   std::signal(SIGPIPE, SIG_IGN);
+  // A file size limit (ulimit -f) then fails a write with EFBIG, reported
+  // like a full disk, instead of killing the process mid-batch.
+  std::signal(SIGXFSZ, SIG_IGN);
   const ParsedArgs parsed = parse_args(argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   if (parsed.command == Command::kIndex) return index_command(parsed.index);

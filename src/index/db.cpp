@@ -2,12 +2,23 @@
 
 #include <sqlite3.h>
 
+#include <cstring>
+
 namespace tracegrep::db {
 namespace {
 
 [[noreturn]] void fail(sqlite3* db, int rc) {
   const int code = db ? sqlite3_extended_errcode(db) : rc;
-  throw Error(code, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  std::string what = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  // "disk I/O error" alone does not say that the disk is full.
+  const int os = db ? sqlite3_system_errno(db) : 0;
+  if (os != 0 && ((code & 0xff) == SQLITE_IOERR || (code & 0xff) == SQLITE_FULL ||
+                  (code & 0xff) == SQLITE_CANTOPEN)) {
+    what += std::string(" (") + std::strerror(os) + ")";
+  } else if ((code & 0xff) == SQLITE_FULL || code == SQLITE_IOERR_WRITE || code == SQLITE_IOERR_FSYNC) {
+    what += " (is the disk full?)";
+  }
+  throw Error(code, what);
 }
 
 }  // namespace

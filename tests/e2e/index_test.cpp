@@ -302,3 +302,36 @@ TEST_CASE("index --status and the default location", "[e2e][index]") {
   REQUIRE(run(TRACEGREP_BIN, {"index", "-q", testdata("worker.log")}, xdg).status == 0);
   CHECK(std::filesystem::exists(tmp.path("xdg/tracegrep/index.db")));
 }
+
+TEST_CASE("a full disk is a clear error and the index stays as it was", "[e2e][index]") {
+  TempDir tmp;
+  const std::string db = tmp.path("i.db");
+  REQUIRE(index(db, {testdata("app.log")}).status == 0);
+  const std::string before = query(db, {"-c"}).out;
+  const std::string big = tmp.path("big.log");
+  REQUIRE(run("/bin/sh", {"-c", fmt::format("'{}' --bytes 30000000 --seed 8 > '{}'", TRACEGREP_LOGGEN, big)}).status == 0);
+  // Files of at most 2 MB: the index cannot grow past that, as on a full disk.
+  const auto r = run("/bin/sh", {"-c", fmt::format("ulimit -f 2048; exec '{}' index -q --db '{}' '{}'", TRACEGREP_BIN, db, big)});
+  SHOW(r);
+  CHECK(r.status == 2);
+  CHECK(r.err.rfind("tracegrep: " + db + ": ", 0) == 0);
+  // Whole batches only: what is there is exactly what a scan gives for the
+  // part of the big log that made it in, and the first log is intact.
+  CHECK(query(db, {"-c", "--no-filename"}).out.rfind(before.substr(before.find(':') + 1), 0) == 0);
+  const auto again = index(db, {big});
+  CHECK(again.status == 0);
+  CHECK(query(db, {"-c", "-s", "0", "--no-filename"}).out.find(run_tracegrep({"-c", "-s", "0", big}).out) !=
+        std::string::npos);
+}
+
+TEST_CASE("from a terminal with no FILE, the default index is searched", "[e2e][index]") {
+  TempDir tmp;
+  RunOptions o;
+  o.env = {"TRACEGREP_DB=" + tmp.path("env.db")};
+  REQUIRE(run(TRACEGREP_BIN, {"index", "-q", testdata("app.log")}, o).status == 0);
+  // script(1) gives the command a terminal for standard input.
+  const auto r = run("/usr/bin/script", {"-qec", fmt::format("'{}' -c --color=never -s d6b3", TRACEGREP_BIN), "/dev/null"}, o);
+  SHOW(r);
+  CHECK(r.status == 0);
+  CHECK(r.out.find("66") != std::string::npos);
+}
