@@ -8,19 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bytes="${1:-1000000000}"
 runs="${2:-9}"
-bash .ci/build build >/dev/null
-tg=./build/src/tracegrep
-mkdir -p bench/data
-log=bench/data/scan-$bytes.log
-if [ ! -s "$log" ]; then
-  ./build/bench/tracegrep-loggen --bytes "$bytes" --seed 7 --print-ids >"$log" 2>"$log.ids"
-fi
-read -r session request <"$log.ids"
-s8=${session:0:8}
+source bench/common.sh
 db=bench/data/index-$bytes.db
 rm -f "$db" "$db-wal" "$db-shm" "$db.lock"
-cat "$log" >/dev/null
-
 /usr/bin/time -f "%e %M" -o bench/data/time.txt "$tg" index -q --db "$db" "$log"
 read -r secs rss_kb <bench/data/time.txt
 log_bytes=$(stat -c %s "$log")
@@ -31,7 +21,6 @@ echo "index size: $(echo "scale=3; $db_bytes / $log_bytes" | bc)x the log (targe
 t0=${EPOCHREALTIME/./}; "$tg" index -q --db "$db" "$log"; t1=${EPOCHREALTIME/./}
 echo "index again, nothing new: $(( (t1 - t0) / 1000 )) ms"
 
-out=bench/data/out.tmp
 names=("tracegrep --db -s FULLID" "tracegrep --db -r REQ" "grep -F session=ID8 log")
 cmds=("$tg --db $db -s $session" "$tg --db $db -r $request" "env LC_ALL=C grep -F session=$s8 $log")
 declare -A samples
@@ -42,7 +31,6 @@ for ((r = 0; r < runs; r++)); do
     samples[$i]+="$((t1 - t0)) "
   done
 done
-median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 declare -A med
 for i in "${!cmds[@]}"; do
   med[$i]=$(echo "${samples[$i]}" | median)

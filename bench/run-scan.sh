@@ -8,18 +8,7 @@ cd "$(dirname "$0")/.."
 bytes="${1:-1000000000}"
 runs="${2:-7}"
 command -v rg >/dev/null || { echo "installing ripgrep" >&2; apt-get install -y -qq ripgrep >/dev/null; }
-bash .ci/build build >/dev/null
-tg=./build/src/tracegrep
-mkdir -p bench/data
-log=bench/data/scan-$bytes.log
-if [ ! -s "$log" ]; then
-  ./build/bench/tracegrep-loggen --bytes "$bytes" --seed 7 --print-ids >"$log" 2>"$log.ids"
-fi
-read -r session request <"$log.ids"
-s8=${session:0:8}
-cat "$log" >/dev/null  # warm the page cache: every tool reads from memory
-
-out=bench/data/out.tmp
+source bench/common.sh
 declare -A total
 names=()
 cmds=()
@@ -44,7 +33,6 @@ for ((r = 0; r < runs; r++)); do
     samples[$i]+="$((t1 - t0)) "
   done
 done
-median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 declare -A med
 printf '%-26s %10s\n' "command ($(du -h "$log" | cut -f1) log, median of $runs)" "ms"
 for i in "${!cmds[@]}"; do
