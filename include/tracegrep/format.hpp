@@ -114,4 +114,34 @@ inline std::string request_needle(std::string_view id) {
   return needle;
 }
 
+// ---- Writing: what the emitter must do so the parser reads it back --------
+
+/// The characters an id may have when written: [A-Za-z0-9._:-]. Stricter
+/// than what the parser accepts, so that any id written parses back whole.
+inline bool is_safe_id_char(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == ':' || c == '-';
+}
+
+/// Ids longer than this are not written as they are.
+inline constexpr std::size_t kMaxIdLength = 128;
+
+/// True when `id` can be written as a tag value as it is.
+inline bool is_safe_id(std::string_view id) {
+  if (id.empty() || id.size() > kMaxIdLength || id == kNoneValue) return false;
+  for (const char c : id) {
+    if (!is_safe_id_char(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+/// Appends `message` so that it stays on one line (CWE-117): '\\' becomes
+/// "\\\\", '\n' "\\n", '\r' "\\r", '\t' "\\t", other control characters
+/// "\\xNN". A message can then never start a line, so never forge an entry.
+void append_escaped_message(std::string& out, std::string_view message);
+
+/// Writes "YYYY-MM-DD HH:MM:SS" for `seconds` since the epoch (of the civil
+/// time wanted: local or UTC, the caller decides) into out[0..19).
+void write_date_time(char* out, std::int64_t seconds);
+
 }  // namespace tracegrep::format

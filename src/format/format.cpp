@@ -155,6 +155,36 @@ bool starts_entry(std::string_view line) {
   return c == ' ' || c == '\t' || c == '\n';
 }
 
+void append_escaped_message(std::string& out, std::string_view message) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < message.size(); ++i) {
+    const auto c = static_cast<unsigned char>(message[i]);
+    if (c >= 0x20 && c != 0x7f && c != '\\') continue;
+    out.append(message, start, i - start);
+    start = i + 1;
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        out += "\\x";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+    }
+  }
+  out.append(message, start, message.size() - start);
+}
+
+void write_date_time(char* out, std::int64_t seconds) {
+  Timestamp ts;
+  ts.seconds = seconds;
+  const std::string iso = format_iso(ts);  // YYYY-MM-DDTHH:MM:SS
+  for (std::size_t i = 0; i < 19; ++i) out[i] = iso[i];
+  out[10] = ' ';
+}
+
 std::string format_iso(const Timestamp& ts) {
   std::int64_t days = ts.seconds / 86400;
   std::int64_t rem = ts.seconds % 86400;

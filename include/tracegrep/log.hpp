@@ -1,0 +1,118 @@
+// Logging in tracegrep's format, with the request context of context.hpp:
+//
+//   2024-01-15 10:30:15,123 - ERROR - [req=a1b2c3d4|session=12345678] - Payment gateway timeout
+//
+// Format strings are checked at compile time (fmt). A call below the level
+// threshold costs one comparison. A call never throws into the caller: sink
+// errors go to the error handler, at most once a second. Messages are
+// escaped so that one call is one line (CWE-117).
+#pragma once
+
+#include <fmt/core.h>
+
+#include <atomic>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "tracegrep/context.hpp"
+#include "tracegrep/format.hpp"
+
+namespace tracegrep {
+
+using Level = format::Level;
+
+/// Where lines go. write() receives one whole line, '\n' included, and
+/// must write it at once; it may throw (the logger catches).
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  virtual void write(std::string_view line) = 0;
+};
+
+/// Standard error or output, each line in one write(2).
+std::shared_ptr<Sink> stderr_sink();
+std::shared_ptr<Sink> stdout_sink();
+/// A file opened for appending (O_APPEND): each line is one write(2), so
+/// threads and processes sharing the file never tear or interleave lines.
+/// Returns null, and reports to the error handler, when it cannot be opened.
+std::shared_ptr<Sink> file_sink(const std::string& path);
+
+enum class Clock { kLocal, kUtc };
+
+struct LoggerOptions {
+  Level threshold = Level::kInfo;
+  Clock clock = Clock::kLocal;  ///< as Python's asctime: local time, no offset
+};
+
+/// Receives errors of the logging itself (a sink failed, a scope ended out
+/// of order); rate-limited to one call a second. Default: a line on stderr.
+void set_error_handler(std::function<void(std::string_view)> handler);
+void report_error(std::string_view what);
+
+/// How many characters of the session id are written (default 8, as the
+/// article's filter cuts them). Takes effect for contexts built afterwards.
+void set_session_length(std::size_t length);
+
+class Logger {
+ public:
+  explicit Logger(std::shared_ptr<Sink> sink, LoggerOptions options = {});
+
+  bool enabled(Level level) const {
+    return static_cast<int>(level) >= threshold_.load(std::memory_order_relaxed);
+  }
+  void set_threshold(Level level) { threshold_.store(static_cast<int>(level), std::memory_order_relaxed); }
+
+  template <typename... Args>
+  void log(Level level, fmt::format_string<Args...> format, Args&&... args) {
+    if (enabled(level)) vlog(level, format, fmt::make_format_args(args...));
+  }
+  template <typename... Args>
+  void debug(fmt::format_string<Args...> f, Args&&... args) { log(Level::kDebug, f, std::forward<Args>(args)...); }
+  template <typename... Args>
+  void info(fmt::format_string<Args...> f, Args&&... args) { log(Level::kInfo, f, std::forward<Args>(args)...); }
+  template <typename... Args>
+  void warning(fmt::format_string<Args...> f, Args&&... args) { log(Level::kWarning, f, std::forward<Args>(args)...); }
+  template <typename... Args>
+  void error(fmt::format_string<Args...> f, Args&&... args) { log(Level::kError, f, std::forward<Args>(args)...); }
+  template <typename... Args>
+  void critical(fmt::format_string<Args...> f, Args&&... args) { log(Level::kCritical, f, std::forward<Args>(args)...); }
+
+  /// An ERROR entry with `message`, then the exception and the exceptions
+  /// nested in it (std::nested_exception) as indented continuation lines,
+  /// as a Python traceback appears; they can never start an entry.
+  void exception(std::string_view message, std::exception_ptr e = std::current_exception());
+
+  /// Writes an already formatted message (escaped here).
+  void write(Level level, std::string_view message);
+
+ private:
+  void vlog(Level level, fmt::string_view format, fmt::format_args args);
+  std::shared_ptr<Sink> sink_;
+  std::atomic<int> threshold_;
+  Clock clock_;
+};
+
+/// The logger the free functions use: stderr, INFO, until replaced.
+Logger& default_logger();
+void set_default_logger(std::shared_ptr<Logger> logger);
+
+template <typename... Args>
+void debug(fmt::format_string<Args...> f, Args&&... args) { default_logger().debug(f, std::forward<Args>(args)...); }
+template <typename... Args>
+void info(fmt::format_string<Args...> f, Args&&... args) { default_logger().info(f, std::forward<Args>(args)...); }
+template <typename... Args>
+void warning(fmt::format_string<Args...> f, Args&&... args) { default_logger().warning(f, std::forward<Args>(args)...); }
+template <typename... Args>
+void error(fmt::format_string<Args...> f, Args&&... args) { default_logger().error(f, std::forward<Args>(args)...); }
+template <typename... Args>
+void critical(fmt::format_string<Args...> f, Args&&... args) { default_logger().critical(f, std::forward<Args>(args)...); }
+
+/// Renders one line as the logger writes it, into `out` (cleared first).
+/// For adapters (spdlog) and tests.
+void render_line(std::string& out, Level level, std::string_view tag, std::string_view message,
+                 Clock clock = Clock::kLocal);
+
+}  // namespace tracegrep

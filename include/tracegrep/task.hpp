@@ -1,0 +1,159 @@
+// C++20 coroutines with the request context: a Task<T> captures the context
+// current when it is created and installs it whenever it runs, whichever
+// thread resumes it; between resumptions the thread gets its own back.
+//
+//   tracegrep::Task<int> handle() {
+//     tracegrep::info("before");          // the caller's context
+//     co_await some_io();                 // resumed on another thread...
+//     tracegrep::info("after");           // ...still the caller's context
+//     co_return 42;
+//   }
+//
+// Every co_await inside a Task goes through its promise's await_transform,
+// which installs the Task's context on resumption and restores the thread's
+// at suspension. A Task starts lazily: co_await it, or call start().
+#pragma once
+
+#include <coroutine>
+#include <exception>
+#include <optional>
+#include <utility>
+
+#include "tracegrep/context.hpp"
+
+namespace tracegrep {
+
+template <typename T = void>
+class Task;
+
+namespace detail {
+
+// Each coroutine frame installs its context whenever it is resumed and gives
+// the resuming thread its own context back whenever it suspends. The saved
+// context is per frame, so tasks awaiting tasks hand the thread's context
+// down the chain and back unchanged.
+struct PromiseBase {
+  Context context = Context::current();  // captured when the task is created
+  const ContextData* saved = nullptr;     // the resuming thread's, while we run
+  std::exception_ptr error;
+  std::coroutine_handle<> continuation;
+
+  void resumed() { saved = exchange_current(raw(context)); }
+  void suspending() { exchange_current(saved); }
+
+  struct Initial {
+    PromiseBase* promise;
+    bool await_ready() noexcept { return false; }
+    void await_suspend(std::coroutine_handle<>) noexcept {}
+    void await_resume() noexcept { promise->resumed(); }
+  };
+  struct Final {
+    bool await_ready() noexcept { return false; }
+    template <typename P>
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<P> h) noexcept {
+      auto next = h.promise().continuation;
+      return next ? next : std::noop_coroutine();
+    }
+    void await_resume() noexcept {}
+  };
+
+  Initial initial_suspend() noexcept { return Initial{this}; }
+  Final final_suspend() noexcept {
+    suspending();
+    return {};
+  }
+  void unhandled_exception() { error = std::current_exception(); }
+
+  // Awaitables must be awaiters themselves (await_ready/suspend/resume).
+  template <typename Awaitable>
+  struct Awaiter {
+    Awaitable inner;
+    PromiseBase* promise;
+    bool suspended = false;
+    bool await_ready() { return inner.await_ready(); }
+    template <typename P>
+    auto await_suspend(std::coroutine_handle<P> h) {
+      suspended = true;
+      promise->suspending();
+      return inner.await_suspend(h);
+    }
+    decltype(auto) await_resume() {
+      if (suspended) promise->resumed();
+      return inner.await_resume();
+    }
+  };
+  template <typename Awaitable>
+  Awaiter<Awaitable> await_transform(Awaitable&& a) {
+    return Awaiter<Awaitable>{std::forward<Awaitable>(a), this};
+  }
+};
+
+}  // namespace detail
+
+template <typename T>
+class Task {
+ public:
+  struct promise_type : detail::PromiseBase {
+    std::optional<T> value;
+    Task get_return_object() { return Task(std::coroutine_handle<promise_type>::from_promise(*this)); }
+    void return_value(T v) { value = std::move(v); }
+  };
+
+  Task(Task&& o) noexcept : h_(std::exchange(o.h_, {})) {}
+  ~Task() {
+    if (h_) h_.destroy();
+  }
+  Task& operator=(Task&&) = delete;
+
+  bool await_ready() const { return h_.done(); }
+  std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) {
+    h_.promise().continuation = awaiting;
+    return h_;
+  }
+  T await_resume() {
+    if (h_.promise().error) std::rethrow_exception(h_.promise().error);
+    return std::move(*h_.promise().value);
+  }
+  /// Runs the task on this thread until its first suspension.
+  void start() { h_.resume(); }
+  bool done() const { return h_.done(); }
+  /// The result of a finished task (rethrows its exception).
+  T get() { return await_resume(); }
+
+ private:
+  explicit Task(std::coroutine_handle<promise_type> h) : h_(h) {}
+  std::coroutine_handle<promise_type> h_;
+};
+
+template <>
+class Task<void> {
+ public:
+  struct promise_type : detail::PromiseBase {
+    Task get_return_object() { return Task(std::coroutine_handle<promise_type>::from_promise(*this)); }
+    void return_void() {}
+  };
+
+  Task(Task&& o) noexcept : h_(std::exchange(o.h_, {})) {}
+  ~Task() {
+    if (h_) h_.destroy();
+  }
+  Task& operator=(Task&&) = delete;
+
+  bool await_ready() const { return h_.done(); }
+  std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) {
+    h_.promise().continuation = awaiting;
+    return h_;
+  }
+  void await_resume() {
+    if (h_.promise().error) std::rethrow_exception(h_.promise().error);
+  }
+  void start() { h_.resume(); }
+  bool done() const { return h_.done(); }
+  void get() { await_resume(); }
+
+ private:
+  explicit Task(std::coroutine_handle<promise_type> h) : h_(h) {}
+  std::coroutine_handle<promise_type> h_;
+};
+
+}  // namespace tracegrep

@@ -1,0 +1,230 @@
+// The logger: render the line into a per-thread buffer (no allocation per
+// call once warm), hand it to the sink in one piece, never throw.
+#include "tracegrep/log.hpp"
+
+#include <cxxabi.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <mutex>
+#include <system_error>
+#include <vector>
+
+namespace tracegrep {
+namespace {
+
+class FdSink : public Sink {
+ public:
+  FdSink(int fd, bool owned) : fd_(fd), owned_(owned) {}
+  ~FdSink() override {
+    if (owned_) ::close(fd_);
+  }
+  FdSink(const FdSink&) = delete;
+  FdSink& operator=(const FdSink&) = delete;
+  void write(std::string_view line) override {
+    while (!line.empty()) {
+      const ssize_t n = ::write(fd_, line.data(), line.size());
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        throw std::system_error(errno, std::generic_category(), "writing a log line");
+      }
+      line.remove_prefix(static_cast<std::size_t>(n));
+    }
+  }
+
+ private:
+  int fd_;
+  bool owned_;
+};
+
+std::mutex g_handler_mutex;
+std::function<void(std::string_view)> g_handler;
+std::atomic<std::int64_t> g_last_report{-1};
+
+// The default logger: one atomic load per call. Replaced loggers are kept
+// alive (a thread may still be logging through one), so they are never freed.
+std::mutex g_default_mutex;
+std::atomic<Logger*> g_default{nullptr};
+std::vector<std::shared_ptr<Logger>>& kept_loggers() {
+  static auto* kept = new std::vector<std::shared_ptr<Logger>>();
+  return *kept;
+}
+
+// "YYYY-MM-DD HH:MM:SS" is rendered once a second per thread.
+struct SecondCache {
+  std::int64_t second = -1;
+  Clock clock = Clock::kLocal;
+  char text[19];
+};
+
+void append_now(std::string& out, Clock clock) {
+  thread_local SecondCache cache;
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  if (ts.tv_sec != cache.second || clock != cache.clock) {
+    std::int64_t civil = ts.tv_sec;
+    if (clock == Clock::kLocal) {
+      tm local{};
+      localtime_r(&ts.tv_sec, &local);
+      civil += local.tm_gmtoff;
+    }
+    format::write_date_time(cache.text, civil);
+    cache.second = ts.tv_sec;
+    cache.clock = clock;
+  }
+  out.append(cache.text, 19);
+  const long ms = ts.tv_nsec / 1'000'000;
+  const char frac[4] = {',', static_cast<char>('0' + ms / 100), static_cast<char>('0' + ms / 10 % 10),
+                        static_cast<char>('0' + ms % 10)};
+  out.append(frac, 4);
+}
+
+std::string type_name(const std::exception& e) {
+  int status = 0;
+  char* name = abi::__cxa_demangle(typeid(e).name(), nullptr, nullptr, &status);
+  std::string out = status == 0 && name ? name : typeid(e).name();
+  std::free(name);
+  // std::throw_with_nested wraps the type: show the one the user threw.
+  constexpr std::string_view kNested = "std::_Nested_exception<";
+  if (out.rfind(kNested, 0) == 0 && out.back() == '>') out = out.substr(kNested.size(), out.size() - kNested.size() - 1);
+  return out;
+}
+
+// Appends one continuation line per exception, innermost last.
+void append_exception_lines(std::string& out, std::exception_ptr e, int depth) {
+  if (!e || depth > 16) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    out += depth == 0 ? "  " : "  caused by ";
+    format::append_escaped_message(out, type_name(ex));
+    out += ": ";
+    format::append_escaped_message(out, ex.what());
+    out += '\n';
+    try {
+      std::rethrow_if_nested(ex);
+    } catch (...) {
+      append_exception_lines(out, std::current_exception(), depth + 1);
+    }
+  } catch (...) {
+    out += depth == 0 ? "  " : "  caused by ";
+    out += "an exception that is not a std::exception\n";
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<Sink> stderr_sink() { return std::make_shared<FdSink>(2, false); }
+std::shared_ptr<Sink> stdout_sink() { return std::make_shared<FdSink>(1, false); }
+
+std::shared_ptr<Sink> file_sink(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    report_error(path + ": " + std::strerror(errno));
+    return nullptr;
+  }
+  return std::make_shared<FdSink>(fd, true);
+}
+
+void set_error_handler(std::function<void(std::string_view)> handler) {
+  std::lock_guard<std::mutex> lock(g_handler_mutex);
+  g_handler = std::move(handler);
+}
+
+void report_error(std::string_view what) {
+  // At most one report a second, whatever the rate of failing calls.
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::steady_clock::now().time_since_epoch())
+                               .count();
+  std::int64_t last = g_last_report.load();
+  if (last == now || !g_last_report.compare_exchange_strong(last, now)) return;
+  try {
+    std::lock_guard<std::mutex> lock(g_handler_mutex);
+    if (g_handler) {
+      g_handler(what);
+    } else {
+      std::string line = "tracegrep emitter: ";
+      line += what;
+      line += '\n';
+      [[maybe_unused]] const ssize_t n = ::write(2, line.data(), line.size());
+    }
+  } catch (...) {
+    // The handler itself failed: nothing more to tell anyone.
+  }
+}
+
+void render_line(std::string& out, Level level, std::string_view tag, std::string_view message, Clock clock) {
+  out.clear();
+  append_now(out, clock);
+  out += " - ";
+  out += format::level_name(level);
+  out += " - ";
+  out += tag;
+  out += " - ";
+  format::append_escaped_message(out, message);
+  out += '\n';
+}
+
+Logger::Logger(std::shared_ptr<Sink> sink, LoggerOptions options)
+    : sink_(std::move(sink)), threshold_(static_cast<int>(options.threshold)), clock_(options.clock) {}
+
+void Logger::write(Level level, std::string_view message) {
+  if (!enabled(level)) return;
+  try {
+    thread_local std::string line;
+    render_line(line, level, detail::tag_of(detail::current_data()), message, clock_);
+    if (sink_) sink_->write(line);
+  } catch (const std::exception& e) {
+    report_error(e.what());
+  } catch (...) {
+    report_error("a log sink failed");
+  }
+}
+
+void Logger::vlog(Level level, fmt::string_view format, fmt::format_args args) {
+  try {
+    thread_local std::string message;
+    message.clear();
+    fmt::vformat_to(std::back_inserter(message), format, args);
+    write(level, message);
+  } catch (const std::exception& e) {
+    report_error(e.what());  // a formatter of the caller's type threw
+  }
+}
+
+void Logger::exception(std::string_view message, std::exception_ptr e) {
+  if (!enabled(Level::kError)) return;
+  try {
+    thread_local std::string entry;
+    render_line(entry, Level::kError, detail::tag_of(detail::current_data()), message, clock_);
+    append_exception_lines(entry, e, 0);
+    if (sink_) sink_->write(entry);  // the entry and its lines in one write
+  } catch (const std::exception& ex) {
+    report_error(ex.what());
+  } catch (...) {
+    report_error("a log sink failed");
+  }
+}
+
+Logger& default_logger() {
+  if (Logger* l = g_default.load(std::memory_order_acquire)) return *l;
+  std::lock_guard<std::mutex> lock(g_default_mutex);
+  if (!g_default.load()) {
+    kept_loggers().push_back(std::make_shared<Logger>(stderr_sink()));
+    g_default.store(kept_loggers().back().get(), std::memory_order_release);
+  }
+  return *g_default.load();
+}
+
+void set_default_logger(std::shared_ptr<Logger> logger) {
+  if (!logger) return;
+  std::lock_guard<std::mutex> lock(g_default_mutex);
+  kept_loggers().push_back(logger);
+  g_default.store(logger.get(), std::memory_order_release);
+}
+
+}  // namespace tracegrep
