@@ -1,0 +1,62 @@
+// A log call with a context allocates nothing once warm: counted by
+// replacing the global operator new in this test binary alone.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+#include "tracegrep/context.hpp"
+#include "tracegrep/log.hpp"
+
+namespace {
+std::atomic<std::size_t> g_allocations{0};
+}
+
+void* operator new(std::size_t n) {
+  ++g_allocations;
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+namespace {
+// Keeps the last line: a sink that allocates nothing per line either.
+class LastLine : public tracegrep::Sink {
+ public:
+  LastLine() { last.reserve(4096); }
+  void write(std::string_view line) override { last.assign(line); }
+  std::string last;
+};
+}  // namespace
+
+TEST_CASE("a log call with a context allocates nothing in steady state", "[emit]") {
+  auto sink = std::make_shared<LastLine>();
+  tracegrep::Logger logger(sink);
+  tracegrep::RequestMetadata m;
+  m.session_id = "12345678abcdef";
+  m.request_id = "a1b2c3d4";
+  tracegrep::ContextScope scope(m);
+  const std::string user = "alice";
+  for (int i = 0; i < 100; ++i) logger.info("Processing payment for user {} amount {}", user, i * 1.5);
+  const std::size_t before = g_allocations.load();
+  for (int i = 0; i < 10000; ++i) logger.info("Processing payment for user {} amount {}", user, i * 1.5);
+  logger.debug("below the threshold {}", 1);
+  const std::size_t after = g_allocations.load();
+  CHECK(after - before == 0);
+  CHECK(sink->last.find(" - INFO - [req=a1b2c3d4|session=12345678] - Processing payment for user alice amount ") !=
+        std::string::npos);
+}
+
+TEST_CASE("entering and leaving a scope with a built context allocates nothing", "[emit]") {
+  tracegrep::RequestMetadata m;
+  m.session_id = "12345678";
+  m.request_id = "a1b2c3d4";
+  const tracegrep::Context context(m);
+  const std::size_t before = g_allocations.load();
+  for (int i = 0; i < 10000; ++i) {
+    tracegrep::ContextScope scope(context);
+  }
+  CHECK(g_allocations.load() - before == 0);
+}
