@@ -12,6 +12,10 @@ pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 if(TRACEGREP_BUILD_TESTS)
   find_package(Catch2 CONFIG REQUIRED)
 endif()
+if(TRACEGREP_BUILD_TESTS OR TRACEGREP_BUILD_BENCH)
+  # The emitter's spdlog adapter is tested, and measured, against Debian's spdlog.
+  find_package(spdlog CONFIG REQUIRED)
+endif()
 
 # The libraries tracegrep_core links. With TRACEGREP_STATIC_DEPS (the
 # default), the Debian packages' static archives are linked into the binary,
