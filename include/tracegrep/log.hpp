@@ -30,13 +30,18 @@ class Sink {
  public:
   virtual ~Sink() = default;
   virtual void write(std::string_view line) = 0;
+  /// Makes what was written durable (the logger calls it after ERROR and
+  /// CRITICAL lines, so a crash right after loses nothing that matters).
+  virtual void flush() {}
 };
 
 /// Standard error or output, each line in one write(2).
 std::shared_ptr<Sink> stderr_sink();
 std::shared_ptr<Sink> stdout_sink();
-/// A file opened for appending (O_APPEND): each line is one write(2), so
-/// threads and processes sharing the file never tear or interleave lines.
+/// A file opened for appending (O_APPEND). Lines are gathered in a buffer
+/// and written whole, several per write(2), so threads and processes sharing
+/// the file never tear or interleave lines; the buffer is written when it
+/// fills, every 100 ms, after ERROR and CRITICAL lines, and at exit.
 /// Returns null, and reports to the error handler, when it cannot be opened.
 std::shared_ptr<Sink> file_sink(const std::string& path);
 
@@ -87,6 +92,9 @@ class Logger {
 
   /// Writes an already formatted message (escaped here).
   void write(Level level, std::string_view message);
+
+  /// Writes out what the sink holds.
+  void flush();
 
  private:
   void vlog(Level level, fmt::string_view format, fmt::format_args args);

@@ -11,7 +11,9 @@
 #include <chrono>
 #include <cstring>
 #include <mutex>
+#include <condition_variable>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 namespace tracegrep {
@@ -39,6 +41,82 @@ class FdSink : public Sink {
  private:
   int fd_;
   bool owned_;
+};
+
+// Whole lines gathered under a mutex and written together. A thread writes
+// the buffer out every 100 ms, so a quiet service's lines still appear.
+class BufferedFileSink : public Sink {
+ public:
+  explicit BufferedFileSink(int fd) : fd_(fd), flusher_([this] { run(); }) { buf_.reserve(kCapacity); }
+  ~BufferedFileSink() override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      quit_ = true;
+    }
+    wake_.notify_all();
+    flusher_.join();
+    flush_locked_noexcept();
+    ::close(fd_);
+  }
+  BufferedFileSink(const BufferedFileSink&) = delete;
+  BufferedFileSink& operator=(const BufferedFileSink&) = delete;
+
+  void write(std::string_view line) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (buf_.size() + line.size() > kCapacity) flush_locked();
+    if (line.size() >= kCapacity) {
+      write_all(line);
+      return;
+    }
+    buf_.append(line);
+  }
+  void flush() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    flush_locked();
+  }
+
+ private:
+  static constexpr std::size_t kCapacity = std::size_t{64} << 10;
+
+  void write_all(std::string_view bytes) {
+    while (!bytes.empty()) {
+      const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        throw std::system_error(errno, std::generic_category(), "writing log lines");
+      }
+      bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+  }
+  void flush_locked() {
+    if (buf_.empty()) return;
+    struct Clear {
+      std::string& b;
+      ~Clear() { b.clear(); }  // on failure the lines are dropped, not retried forever
+    } clear{buf_};
+    write_all(buf_);
+  }
+  void flush_locked_noexcept() {
+    try {
+      flush_locked();
+    } catch (const std::exception& e) {
+      report_error(e.what());
+    }
+  }
+  void run() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!quit_) {
+      wake_.wait_for(lock, std::chrono::milliseconds(100));
+      flush_locked_noexcept();
+    }
+  }
+
+  int fd_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::string buf_;
+  bool quit_ = false;
+  std::thread flusher_;  // last: started once the rest exists
 };
 
 std::mutex g_handler_mutex;
@@ -127,7 +205,7 @@ std::shared_ptr<Sink> file_sink(const std::string& path) {
     report_error(path + ": " + std::strerror(errno));
     return nullptr;
   }
-  return std::make_shared<FdSink>(fd, true);
+  return std::make_shared<BufferedFileSink>(fd);
 }
 
 void set_error_handler(std::function<void(std::string_view)> handler) {
@@ -157,7 +235,9 @@ void report_error(std::string_view what) {
   }
 }
 
-void render_line(std::string& out, Level level, std::string_view tag, std::string_view message, Clock clock) {
+namespace {
+
+void append_prefix(std::string& out, Level level, std::string_view tag, Clock clock) {
   out.clear();
   append_now(out, clock);
   out += " - ";
@@ -165,6 +245,25 @@ void render_line(std::string& out, Level level, std::string_view tag, std::strin
   out += " - ";
   out += tag;
   out += " - ";
+}
+
+// Escapes out[from, end) in place; most messages need nothing.
+void escape_tail(std::string& out, std::size_t from, std::string& scratch) {
+  std::size_t i = from;
+  for (; i < out.size(); ++i) {
+    const auto c = static_cast<unsigned char>(out[i]);
+    if (c < 0x20 || c == 0x7f || c == '\\') break;
+  }
+  if (i == out.size()) return;
+  scratch.assign(out, i, std::string::npos);
+  out.resize(i);
+  format::append_escaped_message(out, scratch);
+}
+
+}  // namespace
+
+void render_line(std::string& out, Level level, std::string_view tag, std::string_view message, Clock clock) {
+  append_prefix(out, level, tag, clock);
   format::append_escaped_message(out, message);
   out += '\n';
 }
@@ -177,7 +276,10 @@ void Logger::write(Level level, std::string_view message) {
   try {
     thread_local std::string line;
     render_line(line, level, detail::tag_of(detail::current_data()), message, clock_);
-    if (sink_) sink_->write(line);
+    if (sink_) {
+      sink_->write(line);
+      if (level >= Level::kError) sink_->flush();
+    }
   } catch (const std::exception& e) {
     report_error(e.what());
   } catch (...) {
@@ -186,13 +288,24 @@ void Logger::write(Level level, std::string_view message) {
 }
 
 void Logger::vlog(Level level, fmt::string_view format, fmt::format_args args) {
+  // The message is formatted straight after the line's prefix, then
+  // escaped in place: one buffer, one pass in the common case.
   try {
-    thread_local std::string message;
-    message.clear();
-    fmt::vformat_to(std::back_inserter(message), format, args);
-    write(level, message);
+    thread_local std::string line;
+    thread_local std::string scratch;
+    append_prefix(line, level, detail::tag_of(detail::current_data()), clock_);
+    const std::size_t start = line.size();
+    fmt::vformat_to(std::back_inserter(line), format, args);
+    escape_tail(line, start, scratch);
+    line += '\n';
+    if (sink_) {
+      sink_->write(line);
+      if (level >= Level::kError) sink_->flush();
+    }
   } catch (const std::exception& e) {
-    report_error(e.what());  // a formatter of the caller's type threw
+    report_error(e.what());  // a sink failed, or a formatter of the caller's type threw
+  } catch (...) {
+    report_error("a log sink failed");
   }
 }
 
@@ -202,7 +315,10 @@ void Logger::exception(std::string_view message, std::exception_ptr e) {
     thread_local std::string entry;
     render_line(entry, Level::kError, detail::tag_of(detail::current_data()), message, clock_);
     append_exception_lines(entry, e, 0);
-    if (sink_) sink_->write(entry);  // the entry and its lines in one write
+    if (sink_) {
+      sink_->write(entry);  // the entry and its lines in one piece
+      sink_->flush();
+    }
   } catch (const std::exception& ex) {
     report_error(ex.what());
   } catch (...) {
@@ -220,9 +336,26 @@ Logger& default_logger() {
   return *g_default.load();
 }
 
+void Logger::flush() {
+  try {
+    if (sink_) sink_->flush();
+  } catch (const std::exception& e) {
+    report_error(e.what());
+  }
+}
+
 void set_default_logger(std::shared_ptr<Logger> logger) {
   if (!logger) return;
   std::lock_guard<std::mutex> lock(g_default_mutex);
+  // Default loggers are never destroyed: write out their buffers at exit.
+  static const bool registered = [] {
+    std::atexit([] {
+      std::lock_guard<std::mutex> l(g_default_mutex);
+      for (auto& kept : kept_loggers()) kept->flush();
+    });
+    return true;
+  }();
+  (void)registered;
   kept_loggers().push_back(logger);
   g_default.store(logger.get(), std::memory_order_release);
 }
