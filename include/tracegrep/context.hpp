@@ -69,16 +69,21 @@ class Context {
 /// Installs a context on this thread until the end of the scope; scopes nest.
 /// Ending scopes out of order is reported to the error handler and the
 /// previous context is restored regardless.
+///
+/// Given a Context by name, the scope borrows it, as std::lock_guard borrows
+/// its mutex: the Context must outlive the scope (entering and leaving is
+/// then a pointer swap). Given a temporary or RequestMetadata, it owns it.
 class ContextScope {
  public:
-  explicit ContextScope(Context context);
+  explicit ContextScope(const Context& context);
+  explicit ContextScope(Context&& context);
   explicit ContextScope(RequestMetadata metadata) : ContextScope(Context(std::move(metadata))) {}
   ~ContextScope();
   ContextScope(const ContextScope&) = delete;
   ContextScope& operator=(const ContextScope&) = delete;
 
  private:
-  Context context_;
+  Context owned_;  // empty when borrowing
   const detail::ContextData* previous_;
   std::size_t depth_;
 };

@@ -90,9 +90,13 @@ Context Context::with_request(std::string request_id) const {
   return Context(std::move(m));
 }
 
-ContextScope::ContextScope(Context context)
-    : context_(std::move(context)), previous_(detail::t_current), depth_(++detail::t_depth) {
-  detail::t_current = context_.data_.get();
+ContextScope::ContextScope(const Context& context) : previous_(detail::t_current), depth_(++detail::t_depth) {
+  detail::t_current = context.data_.get();
+}
+
+ContextScope::ContextScope(Context&& context)
+    : owned_(std::move(context)), previous_(detail::t_current), depth_(++detail::t_depth) {
+  detail::t_current = owned_.data_.get();
 }
 
 ContextScope::~ContextScope() {
