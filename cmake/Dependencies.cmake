@@ -16,6 +16,10 @@ if(TRACEGREP_BUILD_TESTS OR TRACEGREP_BUILD_BENCH)
   # The emitter's spdlog adapter is tested, and measured, against Debian's spdlog.
   find_package(spdlog CONFIG REQUIRED)
 endif()
+if(TRACEGREP_BUILD_TESTS)
+  # The example service (examples/) and its test.
+  pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+endif()
 
 # The libraries tracegrep_core links. With TRACEGREP_STATIC_DEPS (the
 # default), the Debian packages' static archives are linked into the binary,
