@@ -2,6 +2,8 @@
 // call once warm), hand it to the sink in one piece, never throw.
 #include "tracegrep/log.hpp"
 
+#include <fmt/format.h>
+
 #include <cxxabi.h>
 #include <fcntl.h>
 #include <time.h>
@@ -247,19 +249,6 @@ void append_prefix(std::string& out, Level level, std::string_view tag, Clock cl
   out += " - ";
 }
 
-// Escapes out[from, end) in place; most messages need nothing.
-void escape_tail(std::string& out, std::size_t from, std::string& scratch) {
-  std::size_t i = from;
-  for (; i < out.size(); ++i) {
-    const auto c = static_cast<unsigned char>(out[i]);
-    if (c < 0x20 || c == 0x7f || c == '\\') break;
-  }
-  if (i == out.size()) return;
-  scratch.assign(out, i, std::string::npos);
-  out.resize(i);
-  format::append_escaped_message(out, scratch);
-}
-
 }  // namespace
 
 void render_line(std::string& out, Level level, std::string_view tag, std::string_view message, Clock clock) {
@@ -288,18 +277,34 @@ void Logger::write(Level level, std::string_view message) {
 }
 
 void Logger::vlog(Level level, fmt::string_view format, fmt::format_args args) {
-  // The message is formatted straight after the line's prefix, then
-  // escaped in place: one buffer, one pass in the common case.
+  // The prefix and the message go into one fmt buffer (fmt writes fastest
+  // into its own), and the message is escaped in place: one pass and no
+  // copy in the common case.
   try {
-    thread_local std::string line;
+    thread_local std::string prefix;
+    thread_local fmt::memory_buffer line;
     thread_local std::string scratch;
-    append_prefix(line, level, detail::tag_of(detail::current_data()), clock_);
+    append_prefix(prefix, level, detail::tag_of(detail::current_data()), clock_);
+    line.clear();
+    line.append(prefix.data(), prefix.data() + prefix.size());
     const std::size_t start = line.size();
-    fmt::vformat_to(std::back_inserter(line), format, args);
-    escape_tail(line, start, scratch);
-    line += '\n';
+    fmt::vformat_to(fmt::appender(line), format, args);
+    std::size_t i = start;
+    for (; i < line.size(); ++i) {
+      const auto c = static_cast<unsigned char>(line[i]);
+      if (c < 0x20 || c == 0x7f || c == '\\') break;
+    }
+    if (i < line.size()) {
+      scratch.assign(line.data() + i, line.size() - i);
+      line.resize(i);
+      thread_local std::string escaped;
+      escaped.clear();
+      format::append_escaped_message(escaped, scratch);
+      line.append(escaped.data(), escaped.data() + escaped.size());
+    }
+    line.push_back('\n');
     if (sink_) {
-      sink_->write(line);
+      sink_->write(std::string_view(line.data(), line.size()));
       if (level >= Level::kError) sink_->flush();
     }
   } catch (const std::exception& e) {
