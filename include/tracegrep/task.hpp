@@ -90,70 +90,76 @@ struct PromiseBase {
 
 }  // namespace detail
 
-template <typename T>
-class Task {
+// What Task<T> and Task<void> share: the frame's handle, and being awaited.
+template <typename Promise>
+class TaskBase {
  public:
-  struct promise_type : detail::PromiseBase {
-    std::optional<T> value;
-    Task get_return_object() { return Task(std::coroutine_handle<promise_type>::from_promise(*this)); }
-    void return_value(T v) { value = std::move(v); }
-  };
-
-  Task(Task&& o) noexcept : h_(std::exchange(o.h_, {})) {}
-  ~Task() {
+  TaskBase(TaskBase&& o) noexcept : h_(std::exchange(o.h_, {})) {}
+  ~TaskBase() {
     if (h_) h_.destroy();
   }
-  Task& operator=(Task&&) = delete;
+  TaskBase& operator=(TaskBase&&) = delete;
 
   bool await_ready() const { return h_.done(); }
   std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) {
     h_.promise().continuation = awaiting;
     return h_;
-  }
-  T await_resume() {
-    if (h_.promise().error) std::rethrow_exception(h_.promise().error);
-    return std::move(*h_.promise().value);
   }
   /// Runs the task on this thread until its first suspension.
   void start() { h_.resume(); }
   bool done() const { return h_.done(); }
+
+ protected:
+  explicit TaskBase(std::coroutine_handle<Promise> h) : h_(h) {}
+  void rethrow() const {
+    if (h_.promise().error) std::rethrow_exception(h_.promise().error);
+  }
+  std::coroutine_handle<Promise> h_;
+};
+
+template <typename T>
+struct TaskPromise : detail::PromiseBase {
+  std::optional<T> value;
+  Task<T> get_return_object() { return Task<T>(std::coroutine_handle<TaskPromise>::from_promise(*this)); }
+  void return_value(T v) { value = std::move(v); }
+};
+
+template <>
+struct TaskPromise<void> : detail::PromiseBase {
+  Task<void> get_return_object();
+  void return_void() {}
+};
+
+template <typename T>
+class Task : public TaskBase<TaskPromise<T>> {
+ public:
+  using promise_type = TaskPromise<T>;
+  T await_resume() {
+    this->rethrow();
+    return std::move(*this->h_.promise().value);
+  }
   /// The result of a finished task (rethrows its exception).
   T get() { return await_resume(); }
 
  private:
-  explicit Task(std::coroutine_handle<promise_type> h) : h_(h) {}
-  std::coroutine_handle<promise_type> h_;
+  friend struct TaskPromise<T>;
+  explicit Task(std::coroutine_handle<promise_type> h) : TaskBase<promise_type>(h) {}
 };
 
 template <>
-class Task<void> {
+class Task<void> : public TaskBase<TaskPromise<void>> {
  public:
-  struct promise_type : detail::PromiseBase {
-    Task get_return_object() { return Task(std::coroutine_handle<promise_type>::from_promise(*this)); }
-    void return_void() {}
-  };
-
-  Task(Task&& o) noexcept : h_(std::exchange(o.h_, {})) {}
-  ~Task() {
-    if (h_) h_.destroy();
-  }
-  Task& operator=(Task&&) = delete;
-
-  bool await_ready() const { return h_.done(); }
-  std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) {
-    h_.promise().continuation = awaiting;
-    return h_;
-  }
-  void await_resume() {
-    if (h_.promise().error) std::rethrow_exception(h_.promise().error);
-  }
-  void start() { h_.resume(); }
-  bool done() const { return h_.done(); }
+  using promise_type = TaskPromise<void>;
+  void await_resume() { rethrow(); }
   void get() { await_resume(); }
 
  private:
-  explicit Task(std::coroutine_handle<promise_type> h) : h_(h) {}
-  std::coroutine_handle<promise_type> h_;
+  friend struct TaskPromise<void>;
+  explicit Task(std::coroutine_handle<promise_type> h) : TaskBase<promise_type>(h) {}
 };
+
+inline Task<void> TaskPromise<void>::get_return_object() {
+  return Task<void>(std::coroutine_handle<TaskPromise>::from_promise(*this));
+}
 
 }  // namespace tracegrep

@@ -21,6 +21,18 @@
 namespace tracegrep {
 namespace {
 
+// Writes all of `bytes`, retrying short writes; throws on failure.
+void write_fully(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw std::system_error(errno, std::generic_category(), "writing log lines");
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
 class FdSink : public Sink {
  public:
   FdSink(int fd, bool owned) : fd_(fd), owned_(owned) {}
@@ -29,16 +41,7 @@ class FdSink : public Sink {
   }
   FdSink(const FdSink&) = delete;
   FdSink& operator=(const FdSink&) = delete;
-  void write(std::string_view line) override {
-    while (!line.empty()) {
-      const ssize_t n = ::write(fd_, line.data(), line.size());
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        throw std::system_error(errno, std::generic_category(), "writing a log line");
-      }
-      line.remove_prefix(static_cast<std::size_t>(n));
-    }
-  }
+  void write(std::string_view line) override { write_fully(fd_, line); }
 
  private:
   int fd_;
@@ -67,7 +70,7 @@ class BufferedFileSink : public Sink {
     std::lock_guard<std::mutex> lock(mutex_);
     if (buf_.size() + line.size() > kCapacity) flush_locked();
     if (line.size() >= kCapacity) {
-      write_all(line);
+      write_fully(fd_, line);
       return;
     }
     buf_.append(line);
@@ -80,23 +83,13 @@ class BufferedFileSink : public Sink {
  private:
   static constexpr std::size_t kCapacity = std::size_t{64} << 10;
 
-  void write_all(std::string_view bytes) {
-    while (!bytes.empty()) {
-      const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        throw std::system_error(errno, std::generic_category(), "writing log lines");
-      }
-      bytes.remove_prefix(static_cast<std::size_t>(n));
-    }
-  }
   void flush_locked() {
     if (buf_.empty()) return;
     struct Clear {
       std::string& b;
       ~Clear() { b.clear(); }  // on failure the lines are dropped, not retried forever
     } clear{buf_};
-    write_all(buf_);
+    write_fully(fd_, buf_);
   }
   void flush_locked_noexcept() {
     try {

@@ -36,6 +36,17 @@ RequestMetadata md(std::string session, std::string request) {
 
 std::string current_tag() { return std::string(Context::current().tag()); }
 
+// What tracegrep's parser makes of written text.
+std::vector<test::Recorded> parse_entries(const std::string& text) {
+  std::string error;
+  auto filter = Filter::build({}, error);
+  test::Recorder rec;
+  Assembler a(*filter, rec, kDefaultMaxEntry, LineNumbers::kCount);
+  a.feed(text);
+  a.flush();
+  return rec.entries;
+}
+
 // Collects lines in memory.
 class MemorySink : public Sink {
  public:
@@ -298,21 +309,16 @@ TEST_CASE("one call is one entry with exactly its own fields, whatever the messa
                             c.request_id() == "none" ? "" : std::string(c.request_id()), m);
     }
   }
-  std::string error;
-  auto filter = Filter::build({}, error);
-  test::Recorder rec;
-  Assembler a(*filter, rec, kDefaultMaxEntry, LineNumbers::kCount);
-  a.feed(sink->text);
-  a.flush();
-  REQUIRE(rec.entries.size() == expected.size());
+  const auto entries = parse_entries(sink->text);
+  REQUIRE(entries.size() == expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {
-    INFO(rec.entries[i].text);
-    CHECK(rec.entries[i].line == i + 1);  // one line each
-    CHECK(rec.entries[i].session == std::get<0>(expected[i]));
-    CHECK(rec.entries[i].req == std::get<1>(expected[i]));
-    // The message parses back to its escaped form, which decodes to itself.
+    INFO(entries[i].text);
+    CHECK(entries[i].line == i + 1);  // one line each
+    CHECK(entries[i].session == std::get<0>(expected[i]));
+    CHECK(entries[i].req == std::get<1>(expected[i]));
+    // The message parses back to its escaped form.
     Header h;
-    REQUIRE(parse_header(rec.entries[i].text, h));
+    REQUIRE(parse_header(entries[i].text, h));
     std::string escaped;
     format::append_escaped_message(escaped, std::get<2>(expected[i]));
     CHECK(h.message == escaped);
@@ -333,14 +339,9 @@ TEST_CASE("exceptions are written as indented continuation lines of one entry", 
   } catch (...) {
     logger.exception("Payment gateway timeout");
   }
-  std::string error;
-  auto filter = Filter::build({}, error);
-  test::Recorder rec;
-  Assembler a(*filter, rec, kDefaultMaxEntry, LineNumbers::kCount);
-  a.feed(sink->text);
-  a.flush();
-  REQUIRE(rec.entries.size() == 1);
-  const std::string& text = rec.entries[0].text;
+  const auto entries = parse_entries(sink->text);
+  REQUIRE(entries.size() == 1);
+  const std::string& text = entries[0].text;
   CHECK(text.find(" - ERROR - [req=req00009|session=exc00000] - Payment gateway timeout\n") != std::string::npos);
   CHECK(text.find("\n  std::logic_error: charge failed\n") != std::string::npos);
   CHECK(text.find("\n  caused by std::runtime_error: gateway did not answer\\n2024-01-15") != std::string::npos);
