@@ -64,9 +64,21 @@ ParsedArgs parse_args(int argc, char** argv) {
       ->type_name("SIZE");
   index->add_option("FILE", x.files, "Logs to add, plain or gzip; - reads stdin continuously")->type_name("");
   index->footer(std::string(kIndexFooter));
+  TimelineArgs& t = parsed.timeline;
+  CLI::App* tl = app.add_subcommand("timeline", "One request's entries in time order, across files and services");
+  tl->add_option("-r,--request", t.request, "The request")->type_name("ID")->required();
+  tl->add_option("--db", t.db, "Read the index at PATH instead of files")->type_name("PATH");
+  tl->add_option("-l,--level", t.level, "Only entries of LEVEL or higher")->type_name("LEVEL");
+  tl->add_option("--since", t.since, "Only entries at or after TIME")->type_name("TIME");
+  tl->add_option("--until", t.until, "Only entries up to TIME")->type_name("TIME");
+  tl->add_option("--color,--colour", t.color, "Colour: auto, always or never")
+      ->type_name("WHEN")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  tl->add_option("FILE", t.files, "Logs to read; none: the index (from a terminal) or stdin")->type_name("");
   try {
     app.parse(argc, argv);
     if (index->parsed()) parsed.command = Command::kIndex;
+    if (tl->parsed()) parsed.command = Command::kTimeline;
   } catch (const CLI::Success& e) {
     parsed.exit_code = app.exit(e);
   } catch (const CLI::ParseError& e) {

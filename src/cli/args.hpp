@@ -42,7 +42,18 @@ struct IndexArgs {
   bool status = false;
 };
 
-enum class Command { kScan, kIndex };
+/// The raw values of `tracegrep timeline`.
+struct TimelineArgs {
+  std::string request;
+  std::vector<std::string> files;
+  std::string db;
+  std::string level;
+  std::string since;
+  std::string until;
+  std::string color = "auto";
+};
+
+enum class Command { kScan, kIndex, kTimeline };
 
 /// What parse_args decided: run with these args, or exit now with a code
 /// (after --help, --version or a usage error, already printed).
@@ -51,6 +62,7 @@ struct ParsedArgs {
   Command command = Command::kScan;
   ScanArgs scan;
   IndexArgs index;
+  TimelineArgs timeline;
 };
 
 ParsedArgs parse_args(int argc, char** argv);

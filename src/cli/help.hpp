@@ -20,6 +20,7 @@ YYYY-MM-DD[ T]HH:MM:SS[.fff][Z|+HH:MM].
 
 With no FILE while stdin is a terminal, the default index is searched
 ($TRACEGREP_DB, else $XDG_DATA_HOME/tracegrep/index.db); `tracegrep index` fills it.
+`tracegrep timeline -r ID [FILE...]` shows one request in time order, with gaps.
 
 Exit status: 0 an entry matched, 1 none did, 2 an error occurred.
 See tracegrep(1) for the details.)";

@@ -141,6 +141,22 @@ int index_command(const IndexArgs& args) {
   return kExitError;
 }
 
+int query_into(const Plan& plan, Output& out, EntrySink& sink) {
+  try {
+    index::Store store(plan.db, index::Access::kRead);
+    Tally tally(sink, out, plan.max_count);
+    Assembler assembler(*plan.filter, tally, plan.input_options.max_entry, plan.numbers);
+    index::query(store, index::QueryIds{plan.sessions, plan.requests}, assembler, tally, [&out] { return out.closed(); });
+    return tally.total() > 0 ? kExitMatch : kExitNoMatch;
+  } catch (const index::BadIndex& e) {
+    complain(fmt::format("{}: {}", plan.db, e.what()));
+  } catch (const db::Error& e) {
+    complain(fmt::format("{}: {}{}", plan.db, e.what(),
+                         e.corrupt() ? "; the index is damaged: remove it and index again" : ""));
+  }
+  return kExitError;
+}
+
 int query_command(Plan& plan, Output& out) {
   std::uint64_t total = 0;
   try {

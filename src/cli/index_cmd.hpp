@@ -12,4 +12,7 @@ int index_command(const IndexArgs& args);
 /// Searches the index for a scan plan whose `db` is set; returns the exit code.
 int query_command(Plan& plan, Output& out);
 
+/// Searches the index into `sink` instead of a printer; returns the exit code.
+int query_into(const Plan& plan, Output& out, EntrySink& sink);
+
 }  // namespace tracegrep

@@ -7,23 +7,18 @@
 #include "cli/args.hpp"
 #include "cli/index_cmd.hpp"
 #include "cli/plan.hpp"
+#include "cli/timeline_cmd.hpp"
 
 namespace tracegrep {
 namespace {
 
 void complain(std::string_view what) { fmt::print(stderr, "tracegrep: {}\n", what); }
 
-int scan(const ScanArgs& args) {
-  Output out(1);
-  std::string error;
-  auto plan = make_plan(args, out, error);
-  if (!plan) {
-    complain(error);
-    return kExitError;
-  }
-  if (!plan->db.empty()) return query_command(*plan, out);
-  const auto printer = make_printer(*plan, out);
-  Tally tally(*printer, out, plan->max_count);
+}  // namespace
+
+int scan_into(const Plan& plan_ref, Output& out, EntrySink& sink) {
+  const Plan* plan = &plan_ref;
+  Tally tally(sink, out, plan->max_count);
   Assembler assembler(*plan->filter, tally, plan->input_options.max_entry, plan->numbers);
   bool failed = false;
   for (const std::string& path : plan->inputs) {
@@ -52,6 +47,21 @@ int scan(const ScanArgs& args) {
   return tally.total() > 0 ? kExitMatch : kExitNoMatch;
 }
 
+namespace {
+
+int scan(const ScanArgs& args) {
+  Output out(1);
+  std::string error;
+  auto plan = make_plan(args, out, error);
+  if (!plan) {
+    complain(error);
+    return kExitError;
+  }
+  if (!plan->db.empty()) return query_command(*plan, out);
+  const auto printer = make_printer(*plan, out);
+  return scan_into(*plan, out, *printer);
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -63,6 +73,7 @@ int run(int argc, char** argv) {
   const ParsedArgs parsed = parse_args(argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   if (parsed.command == Command::kIndex) return index_command(parsed.index);
+  if (parsed.command == Command::kTimeline) return timeline_command(parsed.timeline);
   return scan(parsed.scan);
 }
 

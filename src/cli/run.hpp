@@ -10,4 +10,11 @@ inline constexpr int kExitError = 2;
 
 int run(int argc, char** argv);
 
+struct Plan;
+class Output;
+class EntrySink;
+/// Scans the plan's inputs into `sink` (a printer, or a collector); returns
+/// the exit code. Errors are reported on stderr as they come.
+int scan_into(const Plan& plan, Output& out, EntrySink& sink);
+
 }  // namespace tracegrep

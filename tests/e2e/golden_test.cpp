@@ -29,6 +29,9 @@ const Golden kGoldens[] = {
     {"color-layouts", {"--color=always", "-H", "-n", "edge/layouts.log"}},
     {"hostile-tty", {"--color=always", "edge/hostile.log"}},
     {"regex-traceback", {"-e", "Traceback", "-i", "-l", "ERROR", "-c", "app.log", "worker.log"}},
+    {"timeline-request", {"timeline", "-r", "860ba6e9", "app.log"}},
+    {"timeline-cross-service", {"timeline", "-r", "x0000001", "edge/svc-api.log", "edge/svc-payments.log"}},
+    {"timeline-color", {"timeline", "--color=always", "-r", "x0000001", "edge/svc-api.log", "edge/svc-payments.log"}},
 };
 
 }  // namespace

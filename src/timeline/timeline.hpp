@@ -1,0 +1,52 @@
+// timeline/: pure data. The entries of one request, from any number of
+// files or services, put in time order with offsets, gaps, the largest gap,
+// and notes where the clocks make the picture doubtful. No I/O here.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tracegrep/format.hpp"
+
+namespace tracegrep::timeline {
+
+/// One entry as the timeline needs it (copied out of a scan or the index).
+struct Item {
+  std::string source;       ///< the file (or service) it came from
+  std::size_t source_index = 0;  ///< order of the source among the inputs
+  std::uint64_t line = 0;
+  bool has_ts = false;
+  format::Timestamp ts;
+  format::Level level = format::Level::kNone;
+  std::string level_text;
+  std::string request;
+  std::string session;
+  std::string message;                    ///< the first line's message
+  std::vector<std::string> continuation;  ///< the lines after it
+};
+
+struct Request {
+  std::string request;
+  std::string session;
+  std::vector<std::string> sources;  ///< in input order
+  std::optional<format::Timestamp> start, end;
+  std::int64_t duration_ns = 0;
+  format::Level highest = format::Level::kNone;
+  std::vector<Item> items;            ///< in time order
+  std::vector<std::int64_t> offset_ns;  ///< from start, per item (0 without a time)
+  std::vector<std::int64_t> gap_ns;     ///< since the previous item
+  std::optional<std::size_t> largest_gap;  ///< index of the item after the largest gap
+  std::vector<std::string> notes;       ///< clock trouble, said plainly
+};
+
+/// Orders the items: by time, entries with equal times keeping their order
+/// within a file and, across files, the order of the sources. Entries
+/// without a time keep their place after the entry before them in their file.
+Request build_request(std::vector<Item> items);
+
+/// Nanoseconds from a to b.
+std::int64_t diff_ns(const format::Timestamp& a, const format::Timestamp& b);
+
+}  // namespace tracegrep::timeline
