@@ -66,7 +66,11 @@ ParsedArgs parse_args(int argc, char** argv) {
   index->footer(std::string(kIndexFooter));
   TimelineArgs& t = parsed.timeline;
   CLI::App* tl = app.add_subcommand("timeline", "One request's entries in time order, across files and services");
-  tl->add_option("-r,--request", t.request, "The request")->type_name("ID")->required();
+  auto* tl_r = tl->add_option("-r,--request", t.request, "The request")->type_name("ID");
+  auto* tl_s = tl->add_option("-s,--session", t.session, "The session: its requests and a waterfall")->type_name("ID");
+  tl_r->excludes(tl_s);
+  tl->add_flag("--expand", t.expand, "With -s: each request's full timeline too");
+  tl->add_option("--width", t.width, "With -s: the waterfall's width (default: the terminal's)")->type_name("COLUMNS");
   tl->add_option("--db", t.db, "Read the index at PATH instead of files")->type_name("PATH");
   tl->add_option("-l,--level", t.level, "Only entries of LEVEL or higher")->type_name("LEVEL");
   tl->add_option("--since", t.since, "Only entries at or after TIME")->type_name("TIME");
@@ -75,10 +79,20 @@ ParsedArgs parse_args(int argc, char** argv) {
       ->type_name("WHEN")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   tl->add_option("FILE", t.files, "Logs to read; none: the index (from a terminal) or stdin")->type_name("");
+  RequestsArgs& q = parsed.requests;
+  CLI::App* rq = app.add_subcommand("requests", "A table of requests: start, duration, entries, highest level");
+  rq->add_option("-s,--session", q.session, "Only the requests of this session")->type_name("ID");
+  rq->add_option("-l,--level", q.level, "Only requests that reached LEVEL or higher")->type_name("LEVEL");
+  rq->add_option("--since", q.since, "Only entries at or after TIME")->type_name("TIME");
+  rq->add_option("--until", q.until, "Only entries up to TIME")->type_name("TIME");
+  rq->add_option("--slowest", q.slowest, "The N longest requests, longest first")->type_name("N");
+  rq->add_option("--db", q.db, "Read the index at PATH instead of files")->type_name("PATH");
+  rq->add_option("FILE", q.files, "Logs to read; none: the index (from a terminal) or stdin")->type_name("");
   try {
     app.parse(argc, argv);
     if (index->parsed()) parsed.command = Command::kIndex;
     if (tl->parsed()) parsed.command = Command::kTimeline;
+    if (rq->parsed()) parsed.command = Command::kRequests;
   } catch (const CLI::Success& e) {
     parsed.exit_code = app.exit(e);
   } catch (const CLI::ParseError& e) {

@@ -45,6 +45,9 @@ struct IndexArgs {
 /// The raw values of `tracegrep timeline`.
 struct TimelineArgs {
   std::string request;
+  std::string session;
+  bool expand = false;
+  std::size_t width = 0;  ///< 0: the terminal's, else 100
   std::vector<std::string> files;
   std::string db;
   std::string level;
@@ -53,7 +56,18 @@ struct TimelineArgs {
   std::string color = "auto";
 };
 
-enum class Command { kScan, kIndex, kTimeline };
+/// The raw values of `tracegrep requests`.
+struct RequestsArgs {
+  std::string session;
+  std::vector<std::string> files;
+  std::string db;
+  std::string level;
+  std::string since;
+  std::string until;
+  std::size_t slowest = 0;
+};
+
+enum class Command { kScan, kIndex, kTimeline, kRequests };
 
 /// What parse_args decided: run with these args, or exit now with a code
 /// (after --help, --version or a usage error, already printed).
@@ -63,6 +77,7 @@ struct ParsedArgs {
   ScanArgs scan;
   IndexArgs index;
   TimelineArgs timeline;
+  RequestsArgs requests;
 };
 
 ParsedArgs parse_args(int argc, char** argv);

@@ -20,7 +20,8 @@ YYYY-MM-DD[ T]HH:MM:SS[.fff][Z|+HH:MM].
 
 With no FILE while stdin is a terminal, the default index is searched
 ($TRACEGREP_DB, else $XDG_DATA_HOME/tracegrep/index.db); `tracegrep index` fills it.
-`tracegrep timeline -r ID [FILE...]` shows one request in time order, with gaps.
+`tracegrep timeline -r ID` / `-s ID` shows a request in time order, or a
+session's requests and a waterfall; `tracegrep requests` tabulates requests.
 
 Exit status: 0 an entry matched, 1 none did, 2 an error occurred.
 See tracegrep(1) for the details.)";

@@ -74,6 +74,7 @@ int run(int argc, char** argv) {
   if (parsed.exit_code) return *parsed.exit_code;
   if (parsed.command == Command::kIndex) return index_command(parsed.index);
   if (parsed.command == Command::kTimeline) return timeline_command(parsed.timeline);
+  if (parsed.command == Command::kRequests) return requests_command(parsed.requests);
   return scan(parsed.scan);
 }
 

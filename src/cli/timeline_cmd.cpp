@@ -1,5 +1,8 @@
 #include "cli/timeline_cmd.hpp"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include "cli/index_cmd.hpp"
@@ -49,11 +52,35 @@ class Collector : public EntrySink {
   std::size_t index_ = 0;
 };
 
+// Collects the entries a scan plan (files) or the index gives for `s`.
+// Returns the exit code of the collection; the plan is left in `plan`.
+int collect(const ScanArgs& s, std::unique_ptr<Plan>& plan, Output& out, Collector& collector) {
+  std::string error;
+  plan = make_plan(s, out, error);
+  if (!plan) {
+    fmt::print(stderr, "tracegrep: {}\n", error);
+    return kExitError;
+  }
+  plan->numbers = LineNumbers::kCount;  // notes name file:line
+  return plan->db.empty() ? scan_into(*plan, out, collector) : query_into(*plan, out, collector);
+}
+
+std::size_t terminal_width() {
+  winsize w{};
+  if (::ioctl(1, TIOCGWINSZ, &w) == 0 && w.ws_col > 20) return w.ws_col;
+  return 100;
+}
+
 }  // namespace
 
 int timeline_command(const TimelineArgs& a) {
+  if (a.request.empty() && a.session.empty()) {
+    fmt::print(stderr, "tracegrep: timeline of what? give -r REQUEST or -s SESSION\n");
+    return kExitError;
+  }
   ScanArgs s;
-  s.requests = {a.request};
+  if (!a.request.empty()) s.requests = {a.request};
+  if (!a.session.empty()) s.sessions = {a.session};
   s.files = a.files;
   s.db = a.db;
   s.level = a.level;
@@ -61,21 +88,63 @@ int timeline_command(const TimelineArgs& a) {
   s.until = a.until;
   s.color = a.color;
   Output out(1);
-  std::string error;
-  auto plan = make_plan(s, out, error);
-  if (!plan) {
-    fmt::print(stderr, "tracegrep: {}\n", error);
-    return kExitError;
-  }
-  plan->numbers = LineNumbers::kCount;  // notes name file:line
+  std::unique_ptr<Plan> plan;
   Collector collector;
-  const int rc = plan->db.empty() ? scan_into(*plan, out, collector) : query_into(*plan, out, collector);
+  const int rc = collect(s, plan, out, collector);
   if (rc == kExitError && collector.items.empty()) return rc;
   if (collector.items.empty()) {
-    fmt::print(stderr, "tracegrep: request {}: no entries\n", a.request);
+    fmt::print(stderr, "tracegrep: {} {}: no entries\n", a.request.empty() ? "session" : "request",
+               a.request.empty() ? a.session : a.request);
     return kExitNoMatch;
   }
-  print_request_timeline(timeline::build_request(std::move(collector.items)), out, plan->style);
+  if (!a.request.empty()) {
+    print_request_timeline(timeline::build_request(std::move(collector.items)), out, plan->style);
+  } else {
+    const auto requests = timeline::summarize(collector.items);
+    print_session(a.session, requests, out, plan->style, a.width ? a.width : terminal_width());
+    if (a.expand) {
+      for (const auto& r : requests) {
+        out.write("\n");
+        print_request_timeline(timeline::build_request(timeline::items_of(collector.items, r.request)), out, plan->style);
+      }
+    }
+  }
+  out.flush();
+  return rc == kExitError ? kExitError : kExitMatch;
+}
+
+int requests_command(const RequestsArgs& a) {
+  ScanArgs s;
+  if (!a.session.empty()) s.sessions = {a.session};
+  s.files = a.files;
+  s.db = a.db;
+  s.since = a.since;
+  s.until = a.until;
+  std::optional<format::Level> min_level;
+  if (!a.level.empty()) {
+    min_level = format::parse_level(a.level);
+    if (!min_level) {
+      fmt::print(stderr, "tracegrep: --level '{}': not a level; use TRACE, DEBUG, INFO, WARNING, ERROR or CRITICAL\n", a.level);
+      return kExitError;
+    }
+  }
+  Output out(1);
+  std::unique_ptr<Plan> plan;
+  Collector collector;
+  const int rc = collect(s, plan, out, collector);
+  if (rc == kExitError && collector.items.empty()) return rc;
+  auto requests = timeline::summarize(collector.items);
+  // Entries outside any request are not a request.
+  std::erase_if(requests, [&](const timeline::RequestSummary& r) {
+    return r.request.empty() || (min_level && format::level_rank(r.highest) < format::level_rank(*min_level));
+  });
+  if (a.slowest > 0) {
+    std::stable_sort(requests.begin(), requests.end(),
+                     [](const auto& x, const auto& y) { return x.duration_ns > y.duration_ns; });
+    if (requests.size() > a.slowest) requests.resize(a.slowest);
+  }
+  if (requests.empty()) return rc == kExitError ? kExitError : kExitNoMatch;
+  print_requests_table(requests, out, plan->style);
   out.flush();
   return rc == kExitError ? kExitError : kExitMatch;
 }

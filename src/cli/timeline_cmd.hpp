@@ -7,5 +7,6 @@
 namespace tracegrep {
 
 int timeline_command(const TimelineArgs& args);
+int requests_command(const RequestsArgs& args);
 
 }  // namespace tracegrep

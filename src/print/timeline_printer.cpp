@@ -65,4 +65,90 @@ void print_request_timeline(const timeline::Request& r, Output& out, const TextS
   for (const auto& n : r.notes) out.write(fmt::format("note: {}\n", text(n)));
 }
 
+namespace {
+
+std::string safe_text(std::string_view s, const TextStyle& style) {
+  if (style.safety == Safety::kRaw) return std::string(s);
+  std::string out;
+  append_terminal_safe(out, s);
+  return out;
+}
+
+std::string join_sources(const std::vector<std::string>& sources, const TextStyle& style) {
+  std::string out;
+  for (const auto& s : sources) out += (out.empty() ? "" : ",") + safe_text(s, style);
+  return out;
+}
+
+std::string_view bar_color(format::Level l) {
+  switch (l) {
+    case format::Level::kError:
+    case format::Level::kCritical: return "\x1b[31m";
+    case format::Level::kWarning: return "\x1b[33m";
+    default: return "\x1b[32m";
+  }
+}
+
+std::string level_or_dash(format::Level l) { return l == format::Level::kNone ? "-" : std::string(format::level_name(l)); }
+
+std::string short_time(const std::optional<format::Timestamp>& t) {
+  return t ? format::format_iso(*t) : std::string("-");
+}
+
+}  // namespace
+
+void print_requests_table(const std::vector<timeline::RequestSummary>& requests, Output& out, const TextStyle& style) {
+  out.write(fmt::format("{:<10} {:<10} {:<26} {:>13} {:>7} {:<8} {}\n", "request", "session", "start", "duration",
+                        "entries", "highest", "sources"));
+  for (const auto& r : requests) {
+    out.write(fmt::format("{:<10} {:<10} {:<26} {:>13} {:>7} {:<8} {}\n", safe_text(r.request.empty() ? "none" : r.request, style),
+                          safe_text(r.session.empty() ? "none" : r.session, style), short_time(r.start), ms(r.duration_ns),
+                          r.entries, level_or_dash(r.highest), join_sources(r.sources, style)));
+  }
+}
+
+void print_session(std::string_view session, const std::vector<timeline::RequestSummary>& requests, Output& out,
+                   const TextStyle& style, std::size_t width) {
+  const bool color = style.color == Color::kOn;
+  std::optional<format::Timestamp> first, last;
+  std::size_t entries = 0;
+  for (const auto& r : requests) {
+    entries += r.entries;
+    if (r.start && (!first || *r.start < *first)) first = r.start;
+    if (r.end && (!last || *last < *r.end)) last = r.end;
+  }
+  const std::int64_t span = first && last ? timeline::diff_ns(*first, *last) : 0;
+  out.write(fmt::format("session {}  requests {}  entries {}  start {}  end {}  duration {}\n\n",
+                        safe_text(session, style), requests.size(), entries, short_time(first), short_time(last), ms(span)));
+  for (const auto& r : requests) {
+    out.write(fmt::format("{:<10} {:<26} {:>13} {:>7} {:<8} {:<20} {}\n", safe_text(r.request.empty() ? "none" : r.request, style),
+                          short_time(r.start), ms(r.duration_ns), r.entries, level_or_dash(r.highest),
+                          join_sources(r.sources, style), safe_text(r.first_message, style)));
+  }
+  // The waterfall: label, then a bar from start to end on the common axis.
+  const std::size_t label = 10;
+  const std::size_t bar_width = width > label + 12 ? width - label - 2 : 10;
+  out.write(fmt::format("\n{:<{}}  {}{}{}\n", "", label, "|", std::string(bar_width > 2 ? bar_width - 2 : 0, '-'), "|"));
+  for (const auto& r : requests) {
+    std::string line = fmt::format("{:<{}}  ", safe_text(r.request.empty() ? "none" : r.request, style).substr(0, label), label);
+    if (r.start && first && span > 0) {
+      const auto col = [&](const format::Timestamp& t) {
+        const double f = static_cast<double>(timeline::diff_ns(*first, t)) / static_cast<double>(span);
+        return static_cast<std::size_t>(f * static_cast<double>(bar_width - 1) + 0.5);
+      };
+      const std::size_t a = col(*r.start);
+      const std::size_t b = std::max(a, col(r.end ? *r.end : *r.start));
+      line += std::string(a, ' ');
+      if (color) line += bar_color(r.highest);
+      for (std::size_t i = a; i <= b; ++i) line += "\u2588";
+      if (color) line += "\x1b[0m";
+    } else if (r.start) {
+      line += "\u2588";
+    }
+    line += '\n';
+    out.write(line);
+  }
+  out.write(fmt::format("{:<{}}  {} .. {}\n", "", label, short_time(first), short_time(last)));
+}
+
 }  // namespace tracegrep

@@ -46,6 +46,25 @@ struct Request {
 /// without a time keep their place after the entry before them in their file.
 Request build_request(std::vector<Item> items);
 
+/// One line of a session's summary or of `tracegrep requests`.
+struct RequestSummary {
+  std::string request;  ///< empty: entries of the session outside any request
+  std::string session;
+  std::optional<format::Timestamp> start, end;
+  std::int64_t duration_ns = 0;
+  std::size_t entries = 0;
+  format::Level highest = format::Level::kNone;
+  std::vector<std::string> sources;
+  std::string first_message;
+};
+
+/// Groups items by request, in order of their first entry in time (requests
+/// without a time last, in input order).
+std::vector<RequestSummary> summarize(const std::vector<Item>& items);
+
+/// The items of one request, from a larger set.
+std::vector<Item> items_of(const std::vector<Item>& items, const std::string& request);
+
 /// Nanoseconds from a to b.
 std::int64_t diff_ns(const format::Timestamp& a, const format::Timestamp& b);
 

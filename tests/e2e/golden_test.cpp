@@ -32,6 +32,11 @@ const Golden kGoldens[] = {
     {"timeline-request", {"timeline", "-r", "860ba6e9", "app.log"}},
     {"timeline-cross-service", {"timeline", "-r", "x0000001", "edge/svc-api.log", "edge/svc-payments.log"}},
     {"timeline-color", {"timeline", "--color=always", "-r", "x0000001", "edge/svc-api.log", "edge/svc-payments.log"}},
+    {"timeline-session", {"timeline", "-s", "d6b3", "--width", "80", "app.log"}},
+    {"timeline-session-color", {"timeline", "-s", "abcdef01", "--width", "60", "--color=always", "--expand",
+                                "edge/svc-api.log", "edge/svc-payments.log"}},
+    {"requests-slowest-errors", {"requests", "--slowest", "5", "-l", "error", "app.log", "worker.log"}},
+    {"requests-session", {"requests", "-s", "d6b3169782347c4d145c01a599f4a231", "app.log"}},
 };
 
 }  // namespace
