@@ -70,6 +70,10 @@ ParsedArgs parse_args(int argc, char** argv) {
   auto* tl_s = tl->add_option("-s,--session", t.session, "The session: its requests and a waterfall")->type_name("ID");
   tl_r->excludes(tl_s);
   tl->add_flag("--expand", t.expand, "With -s: each request's full timeline too");
+  tl->add_option("--format", t.format, "text, json, or chrome (Chrome Trace Event JSON, for Perfetto UI)")
+      ->type_name("FORMAT")
+      ->check(CLI::IsMember({"text", "json", "chrome"}));
+  tl->add_flag("--json", t.json, "The same as --format json");
   tl->add_option("--width", t.width, "With -s: the waterfall's width (default: the terminal's)")->type_name("COLUMNS");
   tl->add_option("--db", t.db, "Read the index at PATH instead of files")->type_name("PATH");
   tl->add_option("-l,--level", t.level, "Only entries of LEVEL or higher")->type_name("LEVEL");
@@ -86,13 +90,22 @@ ParsedArgs parse_args(int argc, char** argv) {
   rq->add_option("--since", q.since, "Only entries at or after TIME")->type_name("TIME");
   rq->add_option("--until", q.until, "Only entries up to TIME")->type_name("TIME");
   rq->add_option("--slowest", q.slowest, "The N longest requests, longest first")->type_name("N");
+  rq->add_flag("--json", q.json, "One JSON object per request and line");
   rq->add_option("--db", q.db, "Read the index at PATH instead of files")->type_name("PATH");
   rq->add_option("FILE", q.files, "Logs to read; none: the index (from a terminal) or stdin")->type_name("");
+  SessionsArgs& ss = parsed.sessions;
+  CLI::App* se = app.add_subcommand("sessions", "A table of sessions: first and last seen, requests, entries, errors");
+  se->add_option("--since", ss.since, "Only entries at or after TIME")->type_name("TIME");
+  se->add_option("--until", ss.until, "Only entries up to TIME")->type_name("TIME");
+  se->add_flag("--json", ss.json, "One JSON object per session and line");
+  se->add_option("--db", ss.db, "Read the index at PATH instead of files")->type_name("PATH");
+  se->add_option("FILE", ss.files, "Logs to read; none: the index (from a terminal) or stdin")->type_name("");
   try {
     app.parse(argc, argv);
     if (index->parsed()) parsed.command = Command::kIndex;
     if (tl->parsed()) parsed.command = Command::kTimeline;
     if (rq->parsed()) parsed.command = Command::kRequests;
+    if (se->parsed()) parsed.command = Command::kSessions;
   } catch (const CLI::Success& e) {
     parsed.exit_code = app.exit(e);
   } catch (const CLI::ParseError& e) {

@@ -48,6 +48,8 @@ struct TimelineArgs {
   std::string session;
   bool expand = false;
   std::size_t width = 0;  ///< 0: the terminal's, else 100
+  std::string format = "text";  ///< text, json or chrome
+  bool json = false;
   std::vector<std::string> files;
   std::string db;
   std::string level;
@@ -65,9 +67,19 @@ struct RequestsArgs {
   std::string since;
   std::string until;
   std::size_t slowest = 0;
+  bool json = false;
 };
 
-enum class Command { kScan, kIndex, kTimeline, kRequests };
+/// The raw values of `tracegrep sessions`.
+struct SessionsArgs {
+  std::vector<std::string> files;
+  std::string db;
+  std::string since;
+  std::string until;
+  bool json = false;
+};
+
+enum class Command { kScan, kIndex, kTimeline, kRequests, kSessions };
 
 /// What parse_args decided: run with these args, or exit now with a code
 /// (after --help, --version or a usage error, already printed).
@@ -78,6 +90,7 @@ struct ParsedArgs {
   IndexArgs index;
   TimelineArgs timeline;
   RequestsArgs requests;
+  SessionsArgs sessions;
 };
 
 ParsedArgs parse_args(int argc, char** argv);

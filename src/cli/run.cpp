@@ -75,6 +75,7 @@ int run(int argc, char** argv) {
   if (parsed.command == Command::kIndex) return index_command(parsed.index);
   if (parsed.command == Command::kTimeline) return timeline_command(parsed.timeline);
   if (parsed.command == Command::kRequests) return requests_command(parsed.requests);
+  if (parsed.command == Command::kSessions) return sessions_command(parsed.sessions);
   return scan(parsed.scan);
 }
 

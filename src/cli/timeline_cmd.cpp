@@ -8,6 +8,7 @@
 #include "cli/index_cmd.hpp"
 #include "cli/plan.hpp"
 #include "cli/run.hpp"
+#include "print/timeline_json.hpp"
 #include "print/timeline_printer.hpp"
 
 namespace tracegrep {
@@ -97,8 +98,15 @@ int timeline_command(const TimelineArgs& a) {
                a.request.empty() ? a.session : a.request);
     return kExitNoMatch;
   }
-  if (!a.request.empty()) {
-    print_request_timeline(timeline::build_request(std::move(collector.items)), out, plan->style);
+  const std::string format = a.json ? "json" : a.format;
+  if (format == "chrome") {
+    print_chrome_trace(collector.items, out);
+  } else if (!a.request.empty()) {
+    const auto r = timeline::build_request(std::move(collector.items));
+    if (format == "json") print_request_json(r, out);
+    else print_request_timeline(r, out, plan->style);
+  } else if (format == "json") {
+    print_session_json(a.session, timeline::summarize(collector.items), out);
   } else {
     const auto requests = timeline::summarize(collector.items);
     print_session(a.session, requests, out, plan->style, a.width ? a.width : terminal_width());
@@ -144,7 +152,26 @@ int requests_command(const RequestsArgs& a) {
     if (requests.size() > a.slowest) requests.resize(a.slowest);
   }
   if (requests.empty()) return rc == kExitError ? kExitError : kExitNoMatch;
-  print_requests_table(requests, out, plan->style);
+  if (a.json) print_requests_json(requests, out);
+  else print_requests_table(requests, out, plan->style);
+  out.flush();
+  return rc == kExitError ? kExitError : kExitMatch;
+}
+
+int sessions_command(const SessionsArgs& a) {
+  ScanArgs s;
+  s.files = a.files;
+  s.db = a.db;
+  s.since = a.since;
+  s.until = a.until;
+  Output out(1);
+  std::unique_ptr<Plan> plan;
+  Collector collector;
+  const int rc = collect(s, plan, out, collector);
+  if (rc == kExitError && collector.items.empty()) return rc;
+  const auto sessions = summarize_sessions(collector.items);
+  if (sessions.empty()) return rc == kExitError ? kExitError : kExitNoMatch;
+  print_sessions(sessions, out, a.json);
   out.flush();
   return rc == kExitError ? kExitError : kExitMatch;
 }

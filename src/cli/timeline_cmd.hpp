@@ -8,5 +8,6 @@ namespace tracegrep {
 
 int timeline_command(const TimelineArgs& args);
 int requests_command(const RequestsArgs& args);
+int sessions_command(const SessionsArgs& args);
 
 }  // namespace tracegrep

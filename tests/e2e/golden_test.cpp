@@ -37,6 +37,12 @@ const Golden kGoldens[] = {
                                 "edge/svc-api.log", "edge/svc-payments.log"}},
     {"requests-slowest-errors", {"requests", "--slowest", "5", "-l", "error", "app.log", "worker.log"}},
     {"requests-session", {"requests", "-s", "d6b3169782347c4d145c01a599f4a231", "app.log"}},
+    {"timeline-json", {"timeline", "--json", "-r", "x0000001", "edge/svc-api.log", "edge/svc-payments.log"}},
+    {"timeline-session-json", {"timeline", "--json", "-s", "abcdef01", "edge/svc-api.log", "edge/svc-payments.log"}},
+    {"timeline-chrome", {"timeline", "--format", "chrome", "-s", "abcdef01", "edge/svc-api.log", "edge/svc-payments.log"}},
+    {"requests-json", {"requests", "--json", "-s", "d6b3", "app.log"}},
+    {"sessions", {"sessions", "app.log", "worker.log"}},
+    {"sessions-json", {"sessions", "--json", "edge/svc-api.log", "edge/svc-payments.log"}},
 };
 
 }  // namespace

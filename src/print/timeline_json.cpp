@@ -1,0 +1,193 @@
+#include "print/timeline_json.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "print/escape.hpp"
+
+namespace tracegrep {
+namespace {
+
+std::string str(std::string_view s) {
+  std::string out;
+  append_json_string(out, s);
+  return out;
+}
+
+std::string opt_str(std::string_view s) { return s.empty() ? "null" : str(s); }
+
+std::string time_json(const std::optional<format::Timestamp>& t) {
+  return t ? str(format::format_iso(*t)) : std::string("null");
+}
+
+std::string ms_json(std::int64_t ns) { return fmt::format("{:.3f}", static_cast<double>(ns) / 1e6); }
+
+std::string level_json(format::Level l) { return l == format::Level::kNone ? "null" : str(format::level_name(l)); }
+
+// The fields of the scan's --json.
+std::string item_json(const timeline::Item& it) {
+  std::string msg = it.message;
+  for (const auto& c : it.continuation) msg += "\n" + c;
+  std::string level = "null";
+  if (!it.level_text.empty()) {
+    std::string up = it.level_text;
+    for (char& c : up) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+    level = str(up);
+  }
+  return fmt::format("{{\"ts\":{},\"level\":{},\"req\":{},\"session\":{},\"msg\":{},\"file\":{},\"line\":{}",
+                     it.has_ts ? str(format::format_iso(it.ts)) : "null", level, opt_str(it.request),
+                     opt_str(it.session), str(msg), str(it.source), it.line);
+}
+
+std::string sources_json(const std::vector<std::string>& sources) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < sources.size(); ++i) out += (i ? "," : "") + str(sources[i]);
+  return out + "]";
+}
+
+std::string summary_json(const timeline::RequestSummary& r) {
+  return fmt::format(
+      "{{\"request\":{},\"session\":{},\"start\":{},\"end\":{},\"duration_ms\":{},\"entries\":{},\"highest\":{},"
+      "\"sources\":{},\"first_msg\":{}}}",
+      opt_str(r.request), opt_str(r.session), time_json(r.start), time_json(r.end), ms_json(r.duration_ns), r.entries,
+      level_json(r.highest), sources_json(r.sources), str(r.first_message));
+}
+
+// Microseconds since the epoch of the written time, as Chrome's "ts" wants.
+long long micros(const format::Timestamp& t) { return t.seconds * 1'000'000LL + t.nanos / 1000; }
+
+}  // namespace
+
+void print_request_json(const timeline::Request& r, Output& out) {
+  std::string s = fmt::format(
+      "{{\"request\":{},\"session\":{},\"sources\":{},\"start\":{},\"end\":{},\"duration_ms\":{},\"entries\":{},"
+      "\"highest\":{},",
+      opt_str(r.request), opt_str(r.session), sources_json(r.sources), time_json(r.start), time_json(r.end),
+      ms_json(r.duration_ns), r.items.size(), level_json(r.highest));
+  s += "\"largest_gap\":";
+  if (r.largest_gap) {
+    const auto& it = r.items[*r.largest_gap];
+    s += fmt::format("{{\"ms\":{},\"before_file\":{},\"before_line\":{}}}", ms_json(r.gap_ns[*r.largest_gap]),
+                     str(it.source), it.line);
+  } else {
+    s += "null";
+  }
+  s += ",\"notes\":[";
+  for (std::size_t i = 0; i < r.notes.size(); ++i) s += (i ? "," : "") + str(r.notes[i]);
+  s += "],\"timeline\":[";
+  for (std::size_t i = 0; i < r.items.size(); ++i) {
+    s += (i ? "," : "") + item_json(r.items[i]) +
+         fmt::format(",\"offset_ms\":{},\"gap_ms\":{}}}", ms_json(r.offset_ns[i]), ms_json(r.gap_ns[i]));
+  }
+  s += "]}\n";
+  out.write(s);
+}
+
+void print_requests_json(const std::vector<timeline::RequestSummary>& requests, Output& out) {
+  for (const auto& r : requests) out.write(summary_json(r) + "\n");
+}
+
+void print_session_json(std::string_view session, const std::vector<timeline::RequestSummary>& requests, Output& out) {
+  std::string s = "{\"session\":" + str(session) + ",\"requests\":[";
+  for (std::size_t i = 0; i < requests.size(); ++i) s += (i ? "," : "") + summary_json(requests[i]);
+  out.write(s + "]}\n");
+}
+
+void print_chrome_trace(const std::vector<timeline::Item>& items, Output& out) {
+  // One track (thread) per source, in the order the sources came.
+  std::vector<std::string> sources;
+  for (const auto& it : items) {
+    if (std::find(sources.begin(), sources.end(), it.source) == sources.end()) sources.push_back(it.source);
+  }
+  auto tid = [&](const std::string& s) {
+    return static_cast<int>(std::find(sources.begin(), sources.end(), s) - sources.begin()) + 1;
+  };
+  std::string s = "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[";
+  bool first = true;
+  auto add = [&](const std::string& e) {
+    s += first ? "" : ",\n";
+    s += e;
+    first = false;
+  };
+  for (const auto& src : sources) {
+    add(fmt::format("{{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":1,\"tid\":{},\"args\":{{\"name\":{}}}}}", tid(src),
+                    str(src)));
+  }
+  // A complete event per request and source: where the request spent its time there.
+  std::map<std::pair<std::string, std::string>, std::pair<format::Timestamp, format::Timestamp>> spans;
+  for (const auto& it : items) {
+    if (!it.has_ts) continue;
+    auto [pos, fresh] = spans.try_emplace({it.request, it.source}, it.ts, it.ts);
+    if (!fresh) {
+      if (it.ts < pos->second.first) pos->second.first = it.ts;
+      if (pos->second.second < it.ts) pos->second.second = it.ts;
+    }
+  }
+  for (const auto& [key, span] : spans) {
+    add(fmt::format("{{\"ph\":\"X\",\"name\":{},\"cat\":\"request\",\"pid\":1,\"tid\":{},\"ts\":{},\"dur\":{},"
+                    "\"args\":{{\"request\":{}}}}}",
+                    str(key.first.empty() ? "none" : key.first), tid(key.second), micros(span.first),
+                    std::max<long long>(micros(span.second) - micros(span.first), 1), str(key.first)));
+  }
+  for (const auto& it : items) {
+    if (!it.has_ts) continue;
+    std::string msg = it.message;
+    for (const auto& c : it.continuation) msg += "\n" + c;
+    add(fmt::format("{{\"ph\":\"i\",\"s\":\"t\",\"name\":{},\"cat\":\"entry\",\"pid\":1,\"tid\":{},\"ts\":{},"
+                    "\"args\":{{\"msg\":{},\"level\":{},\"request\":{},\"line\":{}}}}}",
+                    str(std::string(it.level_text.empty() ? "entry" : it.level_text) + ": " + it.message.substr(0, 60)),
+                    tid(it.source), micros(it.ts), str(msg), level_json(it.level), opt_str(it.request), it.line));
+  }
+  out.write(s + "]}\n");
+}
+
+std::vector<SessionSummary> summarize_sessions(const std::vector<timeline::Item>& items) {
+  std::map<std::string, SessionSummary> by;
+  std::map<std::string, std::set<std::string>> requests;
+  for (const auto& it : items) {
+    if (it.session.empty()) continue;
+    SessionSummary& s = by[it.session];
+    s.session = it.session;
+    ++s.entries;
+    if (format::level_rank(it.level) >= format::level_rank(format::Level::kError)) ++s.errors;
+    if (!it.request.empty()) requests[it.session].insert(it.request);
+    if (it.has_ts) {
+      if (!s.first || it.ts < *s.first) s.first = it.ts;
+      if (!s.last || *s.last < it.ts) s.last = it.ts;
+    }
+  }
+  std::vector<SessionSummary> out;
+  for (auto& [id, s] : by) {
+    s.requests = requests[id].size();
+    out.push_back(s);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const SessionSummary& a, const SessionSummary& b) {
+    if (a.first && b.first) return *a.first < *b.first;
+    return a.first.has_value() && !b.first.has_value();
+  });
+  return out;
+}
+
+void print_sessions(const std::vector<SessionSummary>& sessions, Output& out, bool json) {
+  if (!json) {
+    out.write(fmt::format("{:<10} {:<26} {:<26} {:>8} {:>8} {:>7}\n", "session", "first", "last", "requests",
+                          "entries", "errors"));
+  }
+  for (const auto& s : sessions) {
+    if (json) {
+      out.write(fmt::format("{{\"session\":{},\"first\":{},\"last\":{},\"requests\":{},\"entries\":{},\"errors\":{}}}\n",
+                            str(s.session), time_json(s.first), time_json(s.last), s.requests, s.entries, s.errors));
+    } else {
+      std::string id;
+      append_terminal_safe(id, s.session);
+      out.write(fmt::format("{:<10} {:<26} {:<26} {:>8} {:>8} {:>7}\n", id,
+                            s.first ? format::format_iso(*s.first) : "-", s.last ? format::format_iso(*s.last) : "-",
+                            s.requests, s.entries, s.errors));
+    }
+  }
+}
+
+}  // namespace tracegrep

@@ -1,0 +1,38 @@
+// Machine formats of timelines: JSON (entries with the fields of the scan's
+// --json) and Chrome Trace Event JSON, which Perfetto UI and chrome://tracing
+// open: a track per source, a complete event per request, an instant event
+// per entry.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "print/output.hpp"
+#include "timeline/timeline.hpp"
+
+namespace tracegrep {
+
+/// {"request":..,"session":..,"sources":[..],"start":..,"end":..,"duration_ms":..,
+///  "entries":N,"highest":..,"largest_gap_line":..,"notes":[..],"timeline":[entry...]}
+/// where each entry is the scan's JSON object plus "offset_ms" and "gap_ms".
+void print_request_json(const timeline::Request& r, Output& out);
+
+/// One JSON object per request summary, one per line.
+void print_requests_json(const std::vector<timeline::RequestSummary>& requests, Output& out);
+
+/// {"session":..,"requests":[summary...]}
+void print_session_json(std::string_view session, const std::vector<timeline::RequestSummary>& requests, Output& out);
+
+/// Chrome Trace Event JSON for the requests of `items`.
+void print_chrome_trace(const std::vector<timeline::Item>& items, Output& out);
+
+/// The sessions table (`tracegrep sessions`), in text or JSON lines.
+struct SessionSummary {
+  std::string session;
+  std::optional<format::Timestamp> first, last;
+  std::size_t requests = 0, entries = 0, errors = 0;
+};
+std::vector<SessionSummary> summarize_sessions(const std::vector<timeline::Item>& items);
+void print_sessions(const std::vector<SessionSummary>& sessions, Output& out, bool json);
+
+}  // namespace tracegrep
