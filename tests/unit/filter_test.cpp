@@ -131,3 +131,14 @@ TEST_CASE("count_newlines", "[match]") {
   CHECK(count_newlines(s.data(), s.data() + s.size()) == 4);
   CHECK(count_newlines(s.data(), s.data()) == 0);
 }
+
+TEST_CASE("count_newlines over every length and alignment", "[match]") {
+  std::string s;
+  for (int i = 0; i < 300; ++i) s += (i % 7 == 0) ? '\n' : 'x';
+  for (std::size_t from = 0; from < 40; ++from) {
+    for (std::size_t to = from; to <= s.size(); to += 13) {
+      const auto expected = static_cast<std::size_t>(std::count(s.begin() + static_cast<long>(from), s.begin() + static_cast<long>(to), '\n'));
+      REQUIRE(count_newlines(s.data() + from, s.data() + to) == expected);
+    }
+  }
+}

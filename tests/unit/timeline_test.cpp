@@ -1,0 +1,77 @@
+// timeline/: ordering, offsets, gaps and the clock notes, on hand-made items.
+#include <catch2/catch.hpp>
+
+#include "timeline/timeline.hpp"
+
+using namespace tracegrep;
+using timeline::Item;
+
+namespace {
+Item item(const char* ts, const char* source, std::size_t source_index, std::uint64_t line, const char* msg,
+          format::Level level = format::Level::kInfo) {
+  Item it;
+  it.has_ts = format::parse_timestamp(ts, it.ts) > 0;
+  it.source = source;
+  it.source_index = source_index;
+  it.line = line;
+  it.message = msg;
+  it.level = level;
+  it.level_text = std::string(format::level_name(level));
+  it.request = "r1";
+  it.session = "s1";
+  return it;
+}
+}  // namespace
+
+TEST_CASE("a request across midnight keeps its order and a positive duration", "[timeline]") {
+  const auto r = timeline::build_request({item("2024-01-15 23:59:59,900", "a", 1, 1, "before"),
+                                          item("2024-01-16 00:00:00,100", "a", 1, 2, "after")});
+  CHECK(r.duration_ns == 200'000'000);
+  CHECK(r.items[1].message == "after");
+  CHECK(r.notes.empty());
+}
+
+TEST_CASE("many entries in one second without a fraction keep their file order", "[timeline]") {
+  std::vector<Item> items;
+  for (int i = 0; i < 5; ++i) items.push_back(item("2024-01-15 10:00:00", "a", 1, static_cast<std::uint64_t>(i + 1), std::to_string(i).c_str()));
+  items.push_back(item("2024-01-15 10:00:00", "b", 2, 1, "other service"));
+  items.insert(items.begin() + 2, item("2024-01-15 10:00:00", "b", 2, 0, "b first"));
+  const auto r = timeline::build_request(items);
+  std::vector<std::string> order;
+  for (const auto& it : r.items) order.push_back(it.message);
+  CHECK(order == std::vector<std::string>{"0", "1", "2", "3", "4", "b first", "other service"});
+  for (auto g : r.gap_ns) CHECK(g == 0);
+  CHECK_FALSE(r.largest_gap);
+}
+
+TEST_CASE("a clock step back is noted, gaps stay non-negative", "[timeline]") {
+  const auto r = timeline::build_request({item("2024-01-15 10:00:05", "app.log", 1, 10, "a"),
+                                          item("2024-01-15 10:00:02,900", "app.log", 1, 12, "b"),
+                                          item("2024-01-15 10:00:06", "app.log", 1, 13, "c")});
+  REQUIRE(r.notes.size() == 1);
+  CHECK(r.notes[0] == "clock went back 2.100 s at app.log:12");
+  for (auto g : r.gap_ns) CHECK(g >= 0);
+  CHECK(r.duration_ns == 3'100'000'000);
+}
+
+TEST_CASE("sources with and without offsets are noted", "[timeline]") {
+  const auto r = timeline::build_request({item("2024-01-15T10:00:00Z", "a", 1, 1, "utc"),
+                                          item("2024-01-15 10:00:01", "b", 2, 1, "naive")});
+  REQUIRE(r.notes.size() == 1);
+  CHECK(r.notes[0].find("compared as written") != std::string::npos);
+}
+
+TEST_CASE("summaries group by request, in start order", "[timeline]") {
+  std::vector<Item> items = {item("2024-01-15 10:00:05", "a", 1, 1, "late start"),
+                             item("2024-01-15 10:00:01", "a", 1, 2, "early start", format::Level::kError),
+                             item("2024-01-15 10:00:09", "a", 1, 3, "late end")};
+  items[1].request = "r2";
+  const auto s = timeline::summarize(items);
+  REQUIRE(s.size() == 2);
+  CHECK(s[0].request == "r2");
+  CHECK(s[0].highest == format::Level::kError);
+  CHECK(s[1].request == "r1");
+  CHECK(s[1].entries == 2);
+  CHECK(s[1].duration_ns == 4'000'000'000);
+  CHECK(s[1].first_message == "late start");
+}
