@@ -1,6 +1,10 @@
 #include "cli/run.hpp"
 
+#include <algorithm>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -13,6 +17,30 @@ namespace tracegrep {
 namespace {
 
 void complain(std::string_view what) { fmt::print(stderr, "tracegrep: {}\n", what); }
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// A missing "file" that looks like a mistyped subcommand: say which.
+std::string did_you_mean(std::string_view path) {
+  if (path.find('/') != std::string_view::npos || path.find('.') != std::string_view::npos) return {};
+  for (const std::string_view command : {"index", "timeline", "requests", "sessions"}) {
+    if (edit_distance(path, command) <= 2) return fmt::format(" (did you mean 'tracegrep {}'?)", command);
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -33,7 +61,8 @@ int scan_into(const Plan& plan_ref, Output& out, EntrySink& sink) {
     tally.end_input();
     if (!outcome.error.empty()) {
       out.flush();
-      complain(fmt::format("{}: {}", name.display, outcome.error));
+      const std::string hint = outcome.error == std::strerror(ENOENT) ? did_you_mean(path) : std::string();
+      complain(fmt::format("{}: {}{}", name.display, outcome.error, hint));
       failed = true;
     }
     if (out.closed()) break;

@@ -31,6 +31,13 @@ TEST_CASE("a missing file is reported, the others still searched, exit 2", "[e2e
   CHECK(r.out.find("app.log:") == 0);
 }
 
+TEST_CASE("a mistyped subcommand gets a suggestion", "[e2e]") {
+  const auto r = run_tracegrep({"indx", "app.log"});
+  CHECK(r.status == 2);
+  CHECK(r.err == "tracegrep: indx: No such file or directory (did you mean 'tracegrep index'?)\n");
+  CHECK(run_tracegrep({"timelin", "-s", "x"}).err.find("did you mean 'tracegrep timeline'") != std::string::npos);
+}
+
 TEST_CASE("a directory is reported as one", "[e2e]") {
   const auto r = run_tracegrep({"edge"});
   SHOW(r);
