@@ -66,7 +66,8 @@ Stats measure(int threads, int calls, bool with_context, Call call) {
 
 std::size_t lines_of(const std::string& path) {
   std::ifstream f(path);
-  return static_cast<std::size_t>(std::count(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>(), '\n'));
+  return static_cast<std::size_t>(
+      std::count(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>(), '\n'));
 }
 
 }  // namespace
@@ -99,9 +100,12 @@ int main(int argc, char** argv) {
     };
     const double om = mid(o, &Stats::mean), omed = mid(o, &Stats::median);
     const double tm = mid(t, &Stats::mean), tmed = mid(t, &Stats::median);
-    std::printf("%-28s %10.0f %10.0f\n", (std::string("tracegrep, ") + std::to_string(threads) + " thread(s)").c_str(), om, omed);
-    std::printf("%-28s %10.0f %10.0f\n", (std::string("spdlog 1.10, ") + std::to_string(threads) + " thread(s)").c_str(), tm, tmed);
-    std::printf("%-28s %10.2f %10.2f   (target <= 0.5)\n", "  ratio tracegrep / spdlog", om / tm, omed / tmed);
+    std::printf("%-28s %10.0f %10.0f\n",
+                (std::string("tracegrep, ") + std::to_string(threads) + " thread(s)").c_str(), om, omed);
+    std::printf("%-28s %10.0f %10.0f\n",
+                (std::string("spdlog 1.10, ") + std::to_string(threads) + " thread(s)").c_str(), tm, tmed);
+    std::printf("%-28s %10.2f %10.2f   (target <= 0.5)\n", "  ratio tracegrep / spdlog", om / tm,
+                omed / tmed);
   }
   theirs->flush();
   // With and without a context, interleaved over 5 rounds: the difference of the medians.

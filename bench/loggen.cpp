@@ -53,8 +53,8 @@ struct Request {
 };
 
 const char* const kUsers[] = {"alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi"};
-const char* const kPaths[] = {"/api/payments", "/api/orders", "/api/cart", "/api/login",
-                              "/api/profile", "/mcp/messages", "/api/search", "/sse"};
+const char* const kPaths[] = {"/api/payments", "/api/orders",   "/api/cart",   "/api/login",
+                              "/api/profile",  "/mcp/messages", "/api/search", "/sse"};
 
 struct Clock {
   std::int64_t ms;
@@ -73,10 +73,9 @@ struct Clock {
     const unsigned m = mp < 10 ? mp + 3 : mp - 9;
     const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
     char buf[40];
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02lld:%02lld:%02lld,%03lld",
-                  static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
-                  static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60),
-                  static_cast<long long>(ms % 1000));
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02lld:%02lld:%02lld,%03lld", static_cast<long long>(y),
+                  m, d, static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
+                  static_cast<long long>(rem % 60), static_cast<long long>(ms % 1000));
     (void)days;
     return buf;
   }
@@ -99,14 +98,20 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--bytes") bytes = std::strtoull(value().c_str(), nullptr, 10);
-    else if (a == "--seed") seed = std::strtoull(value().c_str(), nullptr, 10);
-    else if (a == "--service") service = value();
-    else if (a == "--start") start = value();
-    else if (a == "--print-ids") print_ids = true;
+    if (a == "--bytes")
+      bytes = std::strtoull(value().c_str(), nullptr, 10);
+    else if (a == "--seed")
+      seed = std::strtoull(value().c_str(), nullptr, 10);
+    else if (a == "--service")
+      service = value();
+    else if (a == "--start")
+      start = value();
+    else if (a == "--print-ids")
+      print_ids = true;
     else {
-      std::fprintf(stderr, "usage: tracegrep-loggen [--bytes N] [--seed S] [--service NAME] "
-                           "[--start TIME] [--print-ids]\n");
+      std::fprintf(stderr,
+                   "usage: tracegrep-loggen [--bytes N] [--seed S] [--service NAME] "
+                   "[--start TIME] [--print-ids]\n");
       return 2;
     }
   }
@@ -121,9 +126,7 @@ int main(int argc, char** argv) {
   Clock clock{ts.seconds * 1000};
   std::vector<Session> sessions;
   std::vector<Request> requests;
-  auto new_session = [&] {
-    return Session{hex(rng, 32), 5 + rng.below(60), kUsers[rng.below(8)]};
-  };
+  auto new_session = [&] { return Session{hex(rng, 32), 5 + rng.below(60), kUsers[rng.below(8)]}; };
   for (int i = 0; i < 48; ++i) sessions.push_back(new_session());
   auto new_request = [&] {
     Request r;
@@ -213,8 +216,9 @@ int main(int argc, char** argv) {
           line("DEBUG", r.id, sess, "Cache miss for key session=" + hex(rng, 8) + ":cart");
           break;
         case 1:
-          line("INFO", r.id, sess, "Processing payment for user " + s.user + " amount=" +
-                                       std::to_string(rng.below(50000) / 100.0).substr(0, 6));
+          line("INFO", r.id, sess,
+               "Processing payment for user " + s.user +
+                   " amount=" + std::to_string(rng.below(50000) / 100.0).substr(0, 6));
           break;
         case 2:
           line("WARNING", r.id, sess, "Slow query took " + std::to_string(200 + rng.below(3000)) + " ms");

@@ -58,8 +58,10 @@ int main(int argc, char** argv) {
   int port = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
-    if (a == "--log") log_path = argv[i + 1];
-    else if (a == "--port") port = std::atoi(argv[i + 1]);
+    if (a == "--log")
+      log_path = argv[i + 1];
+    else if (a == "--port")
+      port = std::atoi(argv[i + 1]);
   }
   auto sink = log_path.empty() ? tracegrep::stderr_sink() : tracegrep::file_sink(log_path);
   if (!sink) return 2;
@@ -67,25 +69,27 @@ int main(int argc, char** argv) {
 
   httplib::Server server;
   server.Post("/api/payments", traced([](const httplib::Request& req, httplib::Response& res) {
-    const int tasks = req.has_param("tasks") ? std::atoi(req.get_param_value("tasks").c_str()) : 3;
-    tracegrep::info("Starting {} parallel tasks", tasks);
-    std::vector<std::future<void>> running;
-    for (int i = 0; i < tasks; ++i) {
-      running.push_back(tracegrep::async(std::launch::async, [i] {
-        tracegrep::debug("worker {} begins", i);
-        tracegrep::info("Task {} completed", i);
-      }));
-    }
-    for (auto& r : running) r.get();
-    tracegrep::info("All tasks completed");
-    res.status = 200;
-    res.set_content("ok\n", "text/plain");
-  }));
+                const int tasks =
+                    req.has_param("tasks") ? std::atoi(req.get_param_value("tasks").c_str()) : 3;
+                tracegrep::info("Starting {} parallel tasks", tasks);
+                std::vector<std::future<void>> running;
+                for (int i = 0; i < tasks; ++i) {
+                  running.push_back(tracegrep::async(std::launch::async, [i] {
+                    tracegrep::debug("worker {} begins", i);
+                    tracegrep::info("Task {} completed", i);
+                  }));
+                }
+                for (auto& r : running) r.get();
+                tracegrep::info("All tasks completed");
+                res.status = 200;
+                res.set_content("ok\n", "text/plain");
+              }));
   server.Post("/quit", [&server](const httplib::Request&, httplib::Response& res) {
     res.set_content("bye\n", "text/plain");
     server.stop();
   });
-  const int bound = port == 0 ? server.bind_to_any_port("127.0.0.1") : (server.bind_to_port("127.0.0.1", port) ? port : -1);
+  const int bound =
+      port == 0 ? server.bind_to_any_port("127.0.0.1") : (server.bind_to_port("127.0.0.1", port) ? port : -1);
   if (bound < 0) {
     std::fprintf(stderr, "cannot listen on 127.0.0.1:%d\n", port);
     return 2;

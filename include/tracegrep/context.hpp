@@ -36,7 +36,7 @@ class Context;
 namespace detail {
 struct ContextData;
 const ContextData* raw(const Context& c);
-}
+}  // namespace detail
 
 /// An immutable snapshot of a request's context; cheap to copy. The ids it
 /// writes are made safe when it is built (see format.hpp's is_safe_id).

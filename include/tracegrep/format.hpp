@@ -84,8 +84,8 @@ inline bool is_value_char(unsigned char c) {
 
 /// A character allowed in a tag key: [A-Za-z0-9_.-].
 inline bool is_key_char(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '_' || c == '.' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+         c == '-';
 }
 
 /// The -s rule: the logged session equals the id asked for, starts with it,
@@ -119,8 +119,8 @@ inline std::string request_needle(std::string_view id) {
 /// The characters an id may have when written: [A-Za-z0-9._:-]. Stricter
 /// than what the parser accepts, so that any id written parses back whole.
 inline bool is_safe_id_char(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-         c == '_' || c == ':' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+         c == ':' || c == '-';
 }
 
 /// Ids longer than this are not written as they are.

@@ -75,15 +75,25 @@ class Logger {
     if (enabled(level)) vlog(level, format, fmt::make_format_args(args...));
   }
   template <typename... Args>
-  void debug(fmt::format_string<Args...> f, Args&&... args) { log(Level::kDebug, f, std::forward<Args>(args)...); }
+  void debug(fmt::format_string<Args...> f, Args&&... args) {
+    log(Level::kDebug, f, std::forward<Args>(args)...);
+  }
   template <typename... Args>
-  void info(fmt::format_string<Args...> f, Args&&... args) { log(Level::kInfo, f, std::forward<Args>(args)...); }
+  void info(fmt::format_string<Args...> f, Args&&... args) {
+    log(Level::kInfo, f, std::forward<Args>(args)...);
+  }
   template <typename... Args>
-  void warning(fmt::format_string<Args...> f, Args&&... args) { log(Level::kWarning, f, std::forward<Args>(args)...); }
+  void warning(fmt::format_string<Args...> f, Args&&... args) {
+    log(Level::kWarning, f, std::forward<Args>(args)...);
+  }
   template <typename... Args>
-  void error(fmt::format_string<Args...> f, Args&&... args) { log(Level::kError, f, std::forward<Args>(args)...); }
+  void error(fmt::format_string<Args...> f, Args&&... args) {
+    log(Level::kError, f, std::forward<Args>(args)...);
+  }
   template <typename... Args>
-  void critical(fmt::format_string<Args...> f, Args&&... args) { log(Level::kCritical, f, std::forward<Args>(args)...); }
+  void critical(fmt::format_string<Args...> f, Args&&... args) {
+    log(Level::kCritical, f, std::forward<Args>(args)...);
+  }
 
   /// An ERROR entry with `message`, then the exception and the exceptions
   /// nested in it (std::nested_exception) as indented continuation lines,
@@ -108,15 +118,25 @@ Logger& default_logger();
 void set_default_logger(std::shared_ptr<Logger> logger);
 
 template <typename... Args>
-void debug(fmt::format_string<Args...> f, Args&&... args) { default_logger().debug(f, std::forward<Args>(args)...); }
+void debug(fmt::format_string<Args...> f, Args&&... args) {
+  default_logger().debug(f, std::forward<Args>(args)...);
+}
 template <typename... Args>
-void info(fmt::format_string<Args...> f, Args&&... args) { default_logger().info(f, std::forward<Args>(args)...); }
+void info(fmt::format_string<Args...> f, Args&&... args) {
+  default_logger().info(f, std::forward<Args>(args)...);
+}
 template <typename... Args>
-void warning(fmt::format_string<Args...> f, Args&&... args) { default_logger().warning(f, std::forward<Args>(args)...); }
+void warning(fmt::format_string<Args...> f, Args&&... args) {
+  default_logger().warning(f, std::forward<Args>(args)...);
+}
 template <typename... Args>
-void error(fmt::format_string<Args...> f, Args&&... args) { default_logger().error(f, std::forward<Args>(args)...); }
+void error(fmt::format_string<Args...> f, Args&&... args) {
+  default_logger().error(f, std::forward<Args>(args)...);
+}
 template <typename... Args>
-void critical(fmt::format_string<Args...> f, Args&&... args) { default_logger().critical(f, std::forward<Args>(args)...); }
+void critical(fmt::format_string<Args...> f, Args&&... args) {
+  default_logger().critical(f, std::forward<Args>(args)...);
+}
 
 /// Renders one line as the logger writes it, into `out` (cleared first).
 /// For adapters (spdlog) and tests.

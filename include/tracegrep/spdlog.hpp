@@ -31,13 +31,20 @@ namespace detail {
 
 inline std::string_view python_level(spdlog::level::level_enum l) {
   switch (l) {
-    case spdlog::level::trace: return "TRACE";
-    case spdlog::level::debug: return "DEBUG";
-    case spdlog::level::info: return "INFO";
-    case spdlog::level::warn: return "WARNING";
-    case spdlog::level::err: return "ERROR";
-    case spdlog::level::critical: return "CRITICAL";
-    default: return "INFO";
+    case spdlog::level::trace:
+      return "TRACE";
+    case spdlog::level::debug:
+      return "DEBUG";
+    case spdlog::level::info:
+      return "INFO";
+    case spdlog::level::warn:
+      return "WARNING";
+    case spdlog::level::err:
+      return "ERROR";
+    case spdlog::level::critical:
+      return "CRITICAL";
+    default:
+      return "INFO";
   }
 }
 
@@ -67,7 +74,9 @@ class EscapedMessageFlag final : public spdlog::custom_flag_formatter {
     format::append_escaped_message(escaped, std::string_view(msg.payload.data(), msg.payload.size()));
     dest.append(escaped.data(), escaped.data() + escaped.size());
   }
-  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<EscapedMessageFlag>(); }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<EscapedMessageFlag>();
+  }
 };
 
 }  // namespace detail
@@ -75,9 +84,11 @@ class EscapedMessageFlag final : public spdlog::custom_flag_formatter {
 inline constexpr const char* kSpdlogPattern = "%Y-%m-%d %H:%M:%S,%e - %Q - %k - %W";
 
 /// A formatter with the %Q, %k and %W flags, set to `pattern`.
-inline std::unique_ptr<spdlog::pattern_formatter> make_spdlog_formatter(const std::string& pattern = kSpdlogPattern) {
+inline std::unique_ptr<spdlog::pattern_formatter> make_spdlog_formatter(
+    const std::string& pattern = kSpdlogPattern) {
   auto f = std::make_unique<spdlog::pattern_formatter>();
-  f->add_flag<detail::LevelFlag>('Q').add_flag<detail::TagFlag>('k').add_flag<detail::EscapedMessageFlag>('W');
+  f->add_flag<detail::LevelFlag>('Q').add_flag<detail::TagFlag>('k').add_flag<detail::EscapedMessageFlag>(
+      'W');
   f->set_pattern(pattern);
   return f;
 }
@@ -87,7 +98,9 @@ inline std::unique_ptr<spdlog::pattern_formatter> make_spdlog_formatter(const st
 /// line goes out as tracegrep rendered it.
 class SpdlogSink final : public Sink {
  public:
-  explicit SpdlogSink(std::shared_ptr<spdlog::sinks::sink> sink) : sink_(std::move(sink)) { sink_->set_pattern("%v"); }
+  explicit SpdlogSink(std::shared_ptr<spdlog::sinks::sink> sink) : sink_(std::move(sink)) {
+    sink_->set_pattern("%v");
+  }
   void write(std::string_view line) override {
     if (!line.empty() && line.back() == '\n') line.remove_suffix(1);  // spdlog adds its own end of line
     sink_->log(spdlog::details::log_msg(spdlog::string_view_t(), spdlog::level::info,

@@ -34,7 +34,7 @@ namespace detail {
 // down the chain and back unchanged.
 struct PromiseBase {
   Context context = Context::current();  // captured when the task is created
-  const ContextData* saved = nullptr;     // the resuming thread's, while we run
+  const ContextData* saved = nullptr;    // the resuming thread's, while we run
   std::exception_ptr error;
   std::coroutine_handle<> continuation;
 

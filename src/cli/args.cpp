@@ -28,8 +28,7 @@ ParsedArgs parse_args(int argc, char** argv) {
              "PATTERN");
   app.add_option("-l,--level", a.level, "Entries of LEVEL or higher")->type_name("LEVEL");
   app.add_option("--since", a.since, "Entries at or after TIME")->type_name("TIME");
-  app.add_option("--until", a.until, "Entries up to TIME, including all of its last unit")
-      ->type_name("TIME");
+  app.add_option("--until", a.until, "Entries up to TIME, including all of its last unit")->type_name("TIME");
   app.add_flag("-F,--fixed-strings", a.fixed_strings, "PATTERNs are plain strings");
   app.add_flag("-i,--ignore-case", a.ignore_case, "PATTERNs ignore case");
   app.add_flag("-v,--invert-match", a.invert, "Entries whose message matches no PATTERN");
@@ -37,8 +36,7 @@ ParsedArgs parse_args(int argc, char** argv) {
   app.add_flag("--no-filename", a.no_filename, "Never prefix lines with FILE");
   app.add_flag("-n,--line-number", a.line_numbers, "Prefix each line with its line number");
   app.add_flag("-c,--count", a.count, "Print the number of matching entries per FILE");
-  app.add_option("-m,--max-count", a.max_count, "Stop reading a FILE after NUM entries")
-      ->type_name("NUM");
+  app.add_option("-m,--max-count", a.max_count, "Stop reading a FILE after NUM entries")->type_name("NUM");
   app.add_flag("--json", a.json, "One JSON object per entry and line");
   app.add_option("--color,--colour", a.color, "Colour: auto, always or never")
       ->type_name("WHEN")
@@ -46,17 +44,16 @@ ParsedArgs parse_args(int argc, char** argv) {
   app.add_option("--max-entry-size", a.max_entry_size,
                  "Cut entries longer than SIZE bytes (K, M, G suffixes; default 1M)")
       ->type_name("SIZE");
-  app.add_option("--follow", a.follow,
-                 "Follow FILE as tail -F does, across rotation and truncation")
+  app.add_option("--follow", a.follow, "Follow FILE as tail -F does, across rotation and truncation")
       ->type_name("FILE");
   app.add_option("--db", a.db, "Search the index at PATH instead of files (see: tracegrep index)")
       ->type_name("PATH");
-  app.add_option("FILE", a.files, "Files to search, plain or gzip; - or none: stdin")
-      ->type_name("");
+  app.add_option("FILE", a.files, "Files to search, plain or gzip; - or none: stdin")->type_name("");
 
   IndexArgs& x = parsed.index;
   CLI::App* index = app.add_subcommand("index", "Add logs to the index (tracegrep index --help)");
-  index->add_option("--db", x.db, "The index (default: $TRACEGREP_DB, else $XDG_DATA_HOME/tracegrep/index.db)")
+  index
+      ->add_option("--db", x.db, "The index (default: $TRACEGREP_DB, else $XDG_DATA_HOME/tracegrep/index.db)")
       ->type_name("PATH");
   index->add_flag("-q,--quiet", x.quiet, "No progress line and no summary");
   index->add_flag("--status", x.status, "Print what the index holds and exit");
@@ -65,16 +62,19 @@ ParsedArgs parse_args(int argc, char** argv) {
   index->add_option("FILE", x.files, "Logs to add, plain or gzip; - reads stdin continuously")->type_name("");
   index->footer(std::string(kIndexFooter));
   TimelineArgs& t = parsed.timeline;
-  CLI::App* tl = app.add_subcommand("timeline", "One request's entries in time order, across files and services");
+  CLI::App* tl =
+      app.add_subcommand("timeline", "One request's entries in time order, across files and services");
   auto* tl_r = tl->add_option("-r,--request", t.request, "The request")->type_name("ID");
-  auto* tl_s = tl->add_option("-s,--session", t.session, "The session: its requests and a waterfall")->type_name("ID");
+  auto* tl_s =
+      tl->add_option("-s,--session", t.session, "The session: its requests and a waterfall")->type_name("ID");
   tl_r->excludes(tl_s);
   tl->add_flag("--expand", t.expand, "With -s: each request's full timeline too");
   tl->add_option("--format", t.format, "text, json, or chrome (Chrome Trace Event JSON, for Perfetto UI)")
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"text", "json", "chrome"}));
   tl->add_flag("--json", t.json, "The same as --format json");
-  tl->add_option("--width", t.width, "With -s: the waterfall's width (default: the terminal's)")->type_name("COLUMNS");
+  tl->add_option("--width", t.width, "With -s: the waterfall's width (default: the terminal's)")
+      ->type_name("COLUMNS");
   tl->add_option("--db", t.db, "Read the index at PATH instead of files")->type_name("PATH");
   tl->add_option("-l,--level", t.level, "Only entries of LEVEL or higher")->type_name("LEVEL");
   tl->add_option("--since", t.since, "Only entries at or after TIME")->type_name("TIME");
@@ -84,7 +84,8 @@ ParsedArgs parse_args(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
   tl->add_option("FILE", t.files, "Logs to read; none: the index (from a terminal) or stdin")->type_name("");
   RequestsArgs& q = parsed.requests;
-  CLI::App* rq = app.add_subcommand("requests", "A table of requests: start, duration, entries, highest level");
+  CLI::App* rq =
+      app.add_subcommand("requests", "A table of requests: start, duration, entries, highest level");
   rq->add_option("-s,--session", q.session, "Only the requests of this session")->type_name("ID");
   rq->add_option("-l,--level", q.level, "Only requests that reached LEVEL or higher")->type_name("LEVEL");
   rq->add_option("--since", q.since, "Only entries at or after TIME")->type_name("TIME");
@@ -94,7 +95,8 @@ ParsedArgs parse_args(int argc, char** argv) {
   rq->add_option("--db", q.db, "Read the index at PATH instead of files")->type_name("PATH");
   rq->add_option("FILE", q.files, "Logs to read; none: the index (from a terminal) or stdin")->type_name("");
   SessionsArgs& ss = parsed.sessions;
-  CLI::App* se = app.add_subcommand("sessions", "A table of sessions: first and last seen, requests, entries, errors");
+  CLI::App* se =
+      app.add_subcommand("sessions", "A table of sessions: first and last seen, requests, entries, errors");
   se->add_option("--since", ss.since, "Only entries at or after TIME")->type_name("TIME");
   se->add_option("--until", ss.until, "Only entries up to TIME")->type_name("TIME");
   se->add_flag("--json", ss.json, "One JSON object per session and line");

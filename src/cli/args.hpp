@@ -47,7 +47,7 @@ struct TimelineArgs {
   std::string request;
   std::string session;
   bool expand = false;
-  std::size_t width = 0;  ///< 0: the terminal's, else 100
+  std::size_t width = 0;        ///< 0: the terminal's, else 100
   std::string format = "text";  ///< text, json or chrome
   bool json = false;
   std::vector<std::string> files;

@@ -9,7 +9,8 @@ inline constexpr std::string_view kDescription =
     "tracegrep: grep request-tagged logs by session and request, whole entries with their "
     "tracebacks.";
 
-inline constexpr std::string_view kHelpFooter = R"(Log format (one entry per line that starts with a timestamp):
+inline constexpr std::string_view kHelpFooter =
+    R"(Log format (one entry per line that starts with a timestamp):
   2024-01-15 10:30:15,123 - ERROR - [req=a1b2c3d4|session=12345678] - Payment gateway timeout
   Also: TS LEVEL [tag] msg, and TS [LEVEL] [tag] msg. `none` marks an unset id.
   Lines that do not start with a timestamp (tracebacks) belong to the entry above.
@@ -26,7 +27,8 @@ session's requests and a waterfall; `tracegrep requests` tabulates requests.
 Exit status: 0 an entry matched, 1 none did, 2 an error occurred.
 See tracegrep(1) for the details.)";
 
-inline constexpr std::string_view kIndexFooter = R"(Indexing again reads only what is new: a file is recognised by its first 4 KiB,
+inline constexpr std::string_view kIndexFooter =
+    R"(Indexing again reads only what is new: a file is recognised by its first 4 KiB,
 so a rotated, renamed or gzipped log is not indexed twice. The index keeps each
 entry's text: queries work after the logs are gone. Query with:
   tracegrep --db PATH -s ID    (or tracegrep -s ID with no FILE, from a terminal))";

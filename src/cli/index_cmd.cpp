@@ -1,6 +1,7 @@
 #include "cli/index_cmd.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,8 +10,6 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-
-#include <fmt/format.h>
 
 #include "cli/run.hpp"
 #include "index/ingest.hpp"
@@ -60,8 +59,8 @@ int print_status(index::Store& store, const std::string& path) {
   const auto wal_size = std::filesystem::file_size(path + "-wal", ec);
   fmt::print("index {} ({} + {} write-ahead log)\n", path, mb(static_cast<std::int64_t>(db_size)),
              mb(ec ? 0 : static_cast<std::int64_t>(wal_size)));
-  fmt::print("{} files, {} entries, {} sessions, {} requests, {} of log in {} chunks\n", st.files,
-             st.entries, st.sessions, st.requests, mb(st.raw_bytes), st.chunks);
+  fmt::print("{} files, {} entries, {} sessions, {} requests, {} of log in {} chunks\n", st.files, st.entries,
+             st.sessions, st.requests, mb(st.raw_bytes), st.chunks);
   for (const index::FileRow& f : store.files()) {
     struct stat s {};
     const std::string now = ::stat(f.path.c_str(), &s) == 0 ? fmt::format("{} bytes now", s.st_size) : "gone";
@@ -75,8 +74,10 @@ int print_status(index::Store& store, const std::string& path) {
 int index_command(const IndexArgs& args) {
   const std::string path = args.db.empty() ? default_index_path() : args.db;
   std::size_t max_entry = kDefaultMaxEntry;
-  if (!args.max_entry_size.empty() && (!parse_size(args.max_entry_size, max_entry) || max_entry < kMinMaxEntry)) {
-    complain(fmt::format("--max-entry-size '{}': use a size of at least 4K, such as 65536, 64K or 1M", args.max_entry_size));
+  if (!args.max_entry_size.empty() &&
+      (!parse_size(args.max_entry_size, max_entry) || max_entry < kMinMaxEntry)) {
+    complain(fmt::format("--max-entry-size '{}': use a size of at least 4K, such as 65536, 64K or 1M",
+                         args.max_entry_size));
     return kExitError;
   }
   if (args.files.empty() && !args.status) {
@@ -109,7 +110,8 @@ int index_command(const IndexArgs& args) {
         std::string line = fmt::format("\rindexing {}: {}", file, mb(done));
         if (total > 0) line += fmt::format(" of {}", mb(total));
         line += fmt::format(", {:.0f} MB/s", rate / 1e6);
-        if (total > 0 && rate > 0) line += fmt::format(", ETA {:.0f} s", static_cast<double>(total - done) / rate);
+        if (total > 0 && rate > 0)
+          line += fmt::format(", ETA {:.0f} s", static_cast<double>(total - done) / rate);
         fmt::print(stderr, "{}\x1b[K", line);
       };
     }
@@ -129,7 +131,8 @@ int index_command(const IndexArgs& args) {
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const auto& t = ingester.totals();
       fmt::print(stderr, "tracegrep: indexed {} inputs: {} entries, {} new in {:.2f} s ({:.0f} MB/s)\n",
-                 t.inputs, t.entries, mb(t.bytes), secs, secs > 0 ? static_cast<double>(t.bytes) / 1e6 / secs : 0.0);
+                 t.inputs, t.entries, mb(t.bytes), secs,
+                 secs > 0 ? static_cast<double>(t.bytes) / 1e6 / secs : 0.0);
     }
     return failed ? kExitError : kExitMatch;
   } catch (const index::BadIndex& e) {
@@ -146,7 +149,8 @@ int query_into(const Plan& plan, Output& out, EntrySink& sink) {
     index::Store store(plan.db, index::Access::kRead);
     Tally tally(sink, out, plan.max_count);
     Assembler assembler(*plan.filter, tally, plan.input_options.max_entry, plan.numbers);
-    index::query(store, index::QueryIds{plan.sessions, plan.requests}, assembler, tally, [&out] { return out.closed(); });
+    index::query(store, index::QueryIds{plan.sessions, plan.requests}, assembler, tally,
+                 [&out] { return out.closed(); });
     return tally.total() > 0 ? kExitMatch : kExitNoMatch;
   } catch (const index::BadIndex& e) {
     complain(fmt::format("{}: {}", plan.db, e.what()));

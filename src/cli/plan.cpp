@@ -30,9 +30,12 @@ std::string default_index_path() {
 
 std::unique_ptr<EntrySink> make_printer(const Plan& plan, Output& out) {
   switch (plan.printer) {
-    case Plan::Printer::kJson: return std::make_unique<JsonPrinter>(out);
-    case Plan::Printer::kCount: return std::make_unique<CountPrinter>(out, plan.style.with_filename);
-    case Plan::Printer::kText: break;
+    case Plan::Printer::kJson:
+      return std::make_unique<JsonPrinter>(out);
+    case Plan::Printer::kCount:
+      return std::make_unique<CountPrinter>(out, plan.style.with_filename);
+    case Plan::Printer::kText:
+      break;
   }
   return std::make_unique<TextPrinter>(out, plan.style);
 }
@@ -48,10 +51,14 @@ bool parse_size(const std::string& text, std::size_t& out) {
   }
   if (i == 0) return false;
   std::string suffix = text.substr(i);
-  if (suffix == "K" || suffix == "k" || suffix == "KiB") value <<= 10;
-  else if (suffix == "M" || suffix == "m" || suffix == "MiB") value <<= 20;
-  else if (suffix == "G" || suffix == "g" || suffix == "GiB") value <<= 30;
-  else if (!suffix.empty()) return false;
+  if (suffix == "K" || suffix == "k" || suffix == "KiB")
+    value <<= 10;
+  else if (suffix == "M" || suffix == "m" || suffix == "MiB")
+    value <<= 20;
+  else if (suffix == "G" || suffix == "g" || suffix == "GiB")
+    value <<= 30;
+  else if (!suffix.empty())
+    return false;
   out = static_cast<std::size_t>(value);
   return true;
 }
@@ -104,7 +111,8 @@ std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::strin
   if (!a.max_entry_size.empty()) {
     if (!parse_size(a.max_entry_size, plan->input_options.max_entry) ||
         plan->input_options.max_entry < kMinMaxEntry) {
-      error = "--max-entry-size '" + a.max_entry_size + "': use a size of at least 4K, such as 65536, 64K or 1M";
+      error =
+          "--max-entry-size '" + a.max_entry_size + "': use a size of at least 4K, such as 65536, 64K or 1M";
       return nullptr;
     }
   }
@@ -129,8 +137,10 @@ std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::strin
     plan->inputs = a.files.empty() ? std::vector<std::string>{"-"} : a.files;
   }
 
-  if (a.json) plan->printer = Plan::Printer::kJson;
-  else if (a.count) plan->printer = Plan::Printer::kCount;
+  if (a.json)
+    plan->printer = Plan::Printer::kJson;
+  else if (a.count)
+    plan->printer = Plan::Printer::kCount;
   plan->style.with_filename = a.with_filename || (plan->inputs.size() > 1 && !a.no_filename);
   if (a.no_filename) plan->style.with_filename = false;
   plan->style.line_numbers = a.line_numbers;

@@ -22,7 +22,7 @@ struct Plan {
   enum class Printer { kText, kJson, kCount } printer = Printer::kText;
   TextStyle style;
   std::uint64_t max_count = 0;
-  std::string db;  ///< non-empty: search this index instead of `inputs`
+  std::string db;                     ///< non-empty: search this index instead of `inputs`
   std::vector<std::string> sessions;  ///< for the index's postings
   std::vector<std::string> requests;
   bool filename_chosen = false;  ///< -H or --no-filename was given

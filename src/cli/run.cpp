@@ -1,12 +1,12 @@
 #include "cli/run.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "cli/args.hpp"
 #include "cli/index_cmd.hpp"

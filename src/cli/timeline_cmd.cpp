@@ -1,9 +1,8 @@
 #include "cli/timeline_cmd.hpp"
 
+#include <fmt/format.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include "cli/index_cmd.hpp"
 #include "cli/plan.hpp"
@@ -103,8 +102,10 @@ int timeline_command(const TimelineArgs& a) {
     print_chrome_trace(collector.items, out);
   } else if (!a.request.empty()) {
     const auto r = timeline::build_request(std::move(collector.items));
-    if (format == "json") print_request_json(r, out);
-    else print_request_timeline(r, out, plan->style);
+    if (format == "json")
+      print_request_json(r, out);
+    else
+      print_request_timeline(r, out, plan->style);
   } else if (format == "json") {
     print_session_json(a.session, timeline::summarize(collector.items), out);
   } else {
@@ -113,7 +114,8 @@ int timeline_command(const TimelineArgs& a) {
     if (a.expand) {
       for (const auto& r : requests) {
         out.write("\n");
-        print_request_timeline(timeline::build_request(timeline::items_of(collector.items, r.request)), out, plan->style);
+        print_request_timeline(timeline::build_request(timeline::items_of(collector.items, r.request)), out,
+                               plan->style);
       }
     }
   }
@@ -132,7 +134,9 @@ int requests_command(const RequestsArgs& a) {
   if (!a.level.empty()) {
     min_level = format::parse_level(a.level);
     if (!min_level) {
-      fmt::print(stderr, "tracegrep: --level '{}': not a level; use TRACE, DEBUG, INFO, WARNING, ERROR or CRITICAL\n", a.level);
+      fmt::print(stderr,
+                 "tracegrep: --level '{}': not a level; use TRACE, DEBUG, INFO, WARNING, ERROR or CRITICAL\n",
+                 a.level);
       return kExitError;
     }
   }
@@ -152,8 +156,10 @@ int requests_command(const RequestsArgs& a) {
     if (requests.size() > a.slowest) requests.resize(a.slowest);
   }
   if (requests.empty()) return rc == kExitError ? kExitError : kExitNoMatch;
-  if (a.json) print_requests_json(requests, out);
-  else print_requests_table(requests, out, plan->style);
+  if (a.json)
+    print_requests_json(requests, out);
+  else
+    print_requests_table(requests, out, plan->style);
   out.flush();
   return rc == kExitError ? kExitError : kExitMatch;
 }

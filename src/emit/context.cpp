@@ -77,11 +77,13 @@ Context Context::current() {
   return Context(d->shared_from_this());
 }
 
-const RequestMetadata& Context::metadata() const {
-  return (data_ ? *data_ : detail::empty_data()).metadata;
+const RequestMetadata& Context::metadata() const { return (data_ ? *data_ : detail::empty_data()).metadata; }
+std::string_view Context::session_id() const {
+  return data_ ? std::string_view(data_->session) : std::string_view();
 }
-std::string_view Context::session_id() const { return data_ ? std::string_view(data_->session) : std::string_view(); }
-std::string_view Context::request_id() const { return data_ ? std::string_view(data_->request) : std::string_view(); }
+std::string_view Context::request_id() const {
+  return data_ ? std::string_view(data_->request) : std::string_view();
+}
 std::string_view Context::tag() const { return (data_ ? *data_ : detail::empty_data()).tag; }
 
 Context Context::with_request(std::string request_id) const {

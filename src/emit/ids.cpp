@@ -104,7 +104,8 @@ std::string new_request_id(std::size_t length) {
   }
   // A bijection of the counter first (unique), then keyed randomness.
   const std::uint64_t unique = mix64(n ^ process_key());
-  append_hex(out, unique >> (64 - 4 * std::min<std::size_t>(length, 16)), static_cast<int>(std::min<std::size_t>(length, 16)));
+  append_hex(out, unique >> (64 - 4 * std::min<std::size_t>(length, 16)),
+             static_cast<int>(std::min<std::size_t>(length, 16)));
   if (length > 16) append_hex(out, mix64(unique + process_key()), static_cast<int>(length - 16));
   return out;
 }

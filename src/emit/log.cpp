@@ -2,18 +2,17 @@
 // call once warm), hand it to the sink in one piece, never throw.
 #include "tracegrep/log.hpp"
 
-#include <fmt/format.h>
-
 #include <cxxabi.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <mutex>
-#include <condition_variable>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -163,7 +162,8 @@ std::string type_name(const std::exception& e) {
   std::free(name);
   // std::throw_with_nested wraps the type: show the one the user threw.
   constexpr std::string_view kNested = "std::_Nested_exception<";
-  if (out.rfind(kNested, 0) == 0 && out.back() == '>') out = out.substr(kNested.size(), out.size() - kNested.size() - 1);
+  if (out.rfind(kNested, 0) == 0 && out.back() == '>')
+    out = out.substr(kNested.size(), out.size() - kNested.size() - 1);
   return out;
 }
 
@@ -210,9 +210,9 @@ void set_error_handler(std::function<void(std::string_view)> handler) {
 
 void report_error(std::string_view what) {
   // At most one report a second, whatever the rate of failing calls.
-  const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                               std::chrono::steady_clock::now().time_since_epoch())
-                               .count();
+  const std::int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch())
+          .count();
   std::int64_t last = g_last_report.load();
   if (last == now || !g_last_report.compare_exchange_strong(last, now)) return;
   try {

@@ -12,8 +12,8 @@ namespace {
   std::string what = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   // "disk I/O error" alone does not say that the disk is full.
   const int os = db ? sqlite3_system_errno(db) : 0;
-  if (os != 0 && ((code & 0xff) == SQLITE_IOERR || (code & 0xff) == SQLITE_FULL ||
-                  (code & 0xff) == SQLITE_CANTOPEN)) {
+  if (os != 0 &&
+      ((code & 0xff) == SQLITE_IOERR || (code & 0xff) == SQLITE_FULL || (code & 0xff) == SQLITE_CANTOPEN)) {
     what += std::string(" (") + std::strerror(os) + ")";
   } else if ((code & 0xff) == SQLITE_FULL || code == SQLITE_IOERR_WRITE || code == SQLITE_IOERR_FSYNC) {
     what += " (is the disk full?)";
@@ -36,9 +36,15 @@ bool Error::busy() const {
 Database::Database(const std::string& path, OpenMode mode) {
   int flags = SQLITE_OPEN_NOMUTEX;
   switch (mode) {
-    case OpenMode::kReadOnly: flags |= SQLITE_OPEN_READONLY; break;
-    case OpenMode::kReadWrite: flags |= SQLITE_OPEN_READWRITE; break;
-    case OpenMode::kCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
+    case OpenMode::kReadOnly:
+      flags |= SQLITE_OPEN_READONLY;
+      break;
+    case OpenMode::kReadWrite:
+      flags |= SQLITE_OPEN_READWRITE;
+      break;
+    case OpenMode::kCreate:
+      flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+      break;
   }
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
@@ -116,12 +122,14 @@ std::int64_t Statement::integer(int col) const { return sqlite3_column_int64(stm
 
 std::string_view Statement::text(int col) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-  return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string_view{};
+  return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+           : std::string_view{};
 }
 
 std::string_view Statement::blob(int col) const {
   const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
-  return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string_view{};
+  return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+           : std::string_view{};
 }
 
 bool Statement::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }

@@ -6,8 +6,8 @@
 #include <zstd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -64,11 +64,10 @@ ReadStatus read_some(ByteStream& s, std::string& out, std::size_t want, bool liv
   const auto deadline = Clock::now() + std::chrono::seconds(1);
   while (out.size() < want) {
     std::size_t n = 0;
-    const int timeout = live ? static_cast<int>(std::max<long>(
-                                   0, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                          deadline - Clock::now())
-                                          .count()))
-                             : -1;
+    const int timeout =
+        live ? static_cast<int>(std::max<long>(
+                   0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count()))
+             : -1;
     const ReadStatus st = s.read(buf, std::min(sizeof buf, want - out.size()), n, timeout);
     if (st != ReadStatus::kData) return st;
     out.append(buf, n);
@@ -101,8 +100,8 @@ bool same_text(std::string_view a, std::string_view b) {
 struct Chunk {
   ChunkRow row;
   std::string raw;
-  std::vector<KeyRef> keys;   // the distinct ids of the chunk, in order of appearance
-  std::size_t posted = 0;     // keys[0, posted) are in postings already (open chunk)
+  std::vector<KeyRef> keys;          // the distinct ids of the chunk, in order of appearance
+  std::size_t posted = 0;            // keys[0, posted) are in postings already (open chunk)
   std::vector<std::uint32_t> slots;  // open addressing over keys: index + 1, 0 = empty
 
   std::string_view key(const KeyRef& k) const { return std::string_view(raw).substr(k.at, k.len); }
@@ -197,8 +196,8 @@ class Writer {
   std::string_view compress(const Chunk& c) {
     if (!cctx_) cctx_.reset(ZSTD_createCCtx());
     packed_.resize(ZSTD_compressBound(c.raw.size()));
-    const std::size_t n =
-        ZSTD_compressCCtx(cctx_.get(), packed_.data(), packed_.size(), c.raw.data(), c.raw.size(), kZstdLevel);
+    const std::size_t n = ZSTD_compressCCtx(cctx_.get(), packed_.data(), packed_.size(), c.raw.data(),
+                                            c.raw.size(), kZstdLevel);
     if (ZSTD_isError(n)) throw db::Error(1, std::string("zstd: ") + ZSTD_getErrorName(n));
     return std::string_view(packed_.data(), n);
   }
@@ -261,14 +260,18 @@ class Writer {
     };
     for (Chunk& c : batch.chunks) {
       c.row.raw_size = static_cast<std::int64_t>(c.raw.size());
-      if (c.row.id) store_.update_chunk(c.row, compress(c));  // it was a live input's open chunk
-      else c.row.id = store_.add_chunk(c.row, compress(c));
+      if (c.row.id)
+        store_.update_chunk(c.row, compress(c));  // it was a live input's open chunk
+      else
+        c.row.id = store_.add_chunk(c.row, compress(c));
       collect(c);
     }
     if (open) {
       open->row.raw_size = static_cast<std::int64_t>(open->raw.size());
-      if (open->row.id) store_.update_chunk(open->row, compress(*open));
-      else open->row.id = store_.add_chunk(open->row, compress(*open));
+      if (open->row.id)
+        store_.update_chunk(open->row, compress(*open));
+      else
+        open->row.id = store_.add_chunk(open->row, compress(*open));
       collect(*open);
     }
     // By hash, then chunk: integer compares. Two ids with one hash (or kind)
@@ -283,8 +286,8 @@ class Writer {
         mixed = mixed || posts[j].kind != posts[i].kind || !same_text(posts[j].key, posts[i].key);
       }
       if (mixed) {
-        std::sort(posts.begin() + static_cast<std::ptrdiff_t>(i), posts.begin() + static_cast<std::ptrdiff_t>(j),
-                  [](const Post& a, const Post& b) {
+        std::sort(posts.begin() + static_cast<std::ptrdiff_t>(i),
+                  posts.begin() + static_cast<std::ptrdiff_t>(j), [](const Post& a, const Post& b) {
                     if (a.kind != b.kind) return a.kind < b.kind;
                     const int c = a.key.compare(b.key);
                     return c != 0 ? c < 0 : a.chunk < b.chunk;
@@ -299,7 +302,8 @@ class Writer {
         std::size_t j = i;
         ids.clear();
         std::int64_t prev = 0;
-        for (; j < posts.size() && posts[j].kind == posts[i].kind && same_text(posts[j].key, posts[i].key); ++j) {
+        for (; j < posts.size() && posts[j].kind == posts[i].kind && same_text(posts[j].key, posts[i].key);
+             ++j) {
           if (posts[j].chunk == prev) continue;
           put_varint(ids, static_cast<std::uint64_t>(posts[j].chunk - prev));
           prev = posts[j].chunk;
@@ -339,9 +343,17 @@ class Writer {
 class Chunker final : public LineSink {
  public:
   using Progress = std::function<void(std::int64_t done)>;
-  Chunker(Store& store, FileRow& file, std::size_t max_entry, bool live, IngestTotals& totals, Progress progress)
-      : max_entry_(max_entry), live_(live), totals_(totals), file_id_(file.id), offset_(file.indexed),
-        line_(file.lines + 1), last_commit_(Clock::now()), progress_(std::move(progress)), reported_(offset_),
+  Chunker(Store& store, FileRow& file, std::size_t max_entry, bool live, IngestTotals& totals,
+          Progress progress)
+      : max_entry_(max_entry),
+        live_(live),
+        totals_(totals),
+        file_id_(file.id),
+        offset_(file.indexed),
+        line_(file.lines + 1),
+        last_commit_(Clock::now()),
+        progress_(std::move(progress)),
+        reported_(offset_),
         writer_(store, file, live) {
     start_chunk();
   }
@@ -474,8 +486,10 @@ class Chunker final : public LineSink {
   void maybe_commit(bool with_open) {
     const bool due = pending_bytes_ >= kBatchBytes || Clock::now() - last_commit_ >= kBatchTime;
     if (!due) return;
-    if (live_ || with_open) commit(true);
-    else if (!batch_.chunks.empty()) hand_off();
+    if (live_ || with_open)
+      commit(true);
+    else if (!batch_.chunks.empty())
+      hand_off();
   }
 
   // The closed chunks go to the writer's thread; parsing goes on.
@@ -522,7 +536,7 @@ class Chunker final : public LineSink {
   bool entry_cut_ = false;
   bool force_close_ = false;
   bool dirty_ = false;  // lines taken since the last commit
-  Writer writer_;  // last: its thread ends first
+  Writer writer_;       // last: its thread ends first
 };
 
 // Ignores idle notices: the chunker commits on its own.
@@ -572,7 +586,8 @@ std::string Ingester::add(const std::string& path) {
   std::optional<FileRow> known;
   for (const std::int64_t len : store_.fingerprint_lengths()) {
     if (static_cast<std::size_t>(len) > head.size()) continue;
-    known = store_.find_file(len, fingerprint(std::string_view(head).substr(0, static_cast<std::size_t>(len))));
+    known =
+        store_.find_file(len, fingerprint(std::string_view(head).substr(0, static_cast<std::size_t>(len))));
     if (known) break;
   }
   const bool plain_file = !live && !gzip;
@@ -611,7 +626,8 @@ std::string Ingester::add(const std::string& path) {
     std::string discard;
     while (skip > 0) {
       discard.clear();
-      const ReadStatus s = read_some(*input, discard, static_cast<std::size_t>(std::min<std::int64_t>(skip, 1 << 16)), false);
+      const ReadStatus s =
+          read_some(*input, discard, static_cast<std::size_t>(std::min<std::int64_t>(skip, 1 << 16)), false);
       skip -= static_cast<std::int64_t>(discard.size());
       if (s == ReadStatus::kError) return input->error();
       if (s != ReadStatus::kData && discard.empty()) break;

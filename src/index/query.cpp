@@ -39,7 +39,7 @@ void query(Store& store, const QueryIds& ids, Assembler& assembler, EntrySink& s
   std::string raw;
   std::size_t next_file = 0;  // files before it have been begun and ended
   bool in_file = false;
-  bool skip_file = false;     // the sink stopped this file (--max-count)
+  bool skip_file = false;  // the sink stopped this file (--max-count)
   std::int64_t current = -1;
   // Every file is begun and ended, in order, even without chunks, so that
   // -c prints a count for each as a scan would.

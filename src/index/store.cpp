@@ -105,13 +105,15 @@ Store::Store(const std::string& path, Access access) {
     } catch (const db::Error& e) {
       throw BadIndex(std::string("not a tracegrep index (") + e.what() + "); left as it is");
     }
-    if (app != kApplicationId) throw BadIndex("not a tracegrep index (another SQLite database); left as it is");
+    if (app != kApplicationId)
+      throw BadIndex("not a tracegrep index (another SQLite database); left as it is");
     if (version > kSchemaVersion) {
       throw BadIndex("written by a newer tracegrep (index schema " + std::to_string(version) +
                      ", this one reads " + std::to_string(kSchemaVersion) + "); left as it is");
     }
     if (version < kSchemaVersion) {
-      throw BadIndex("index schema " + std::to_string(version) + " is not supported; remove the file to rebuild");
+      throw BadIndex("index schema " + std::to_string(version) +
+                     " is not supported; remove the file to rebuild");
     }
   }
   if (access == Access::kWrite) {
@@ -176,13 +178,16 @@ void Store::update_file(const FileRow& f) {
                           "UPDATE files SET path = ?, fp_len = ?, fp = ?, indexed = ?, lines = ?, "
                           "seen = ?, tail = ? WHERE id = ?");
   s.bind(1, f.path).bind(2, f.fp_len).bind(3, f.fp).bind(4, f.indexed).bind(5, f.lines).bind(6, f.seen);
-  if (f.tail) s.bind(7, *f.tail);
-  else s.bind_null(7);
+  if (f.tail)
+    s.bind(7, *f.tail);
+  else
+    s.bind_null(7);
   s.bind(8, f.id).run();
 }
 
 std::vector<FileRow> Store::files() {
-  db::Statement& s = stmt(4, "SELECT id, path, fp_len, fp, indexed, lines, seen, tail FROM files ORDER BY id");
+  db::Statement& s =
+      stmt(4, "SELECT id, path, fp_len, fp, indexed, lines, seen, tail FROM files ORDER BY id");
   std::vector<FileRow> out;
   while (s.step()) out.push_back(file_row(s));
   s.reset();
@@ -211,9 +216,7 @@ std::int64_t Store::next_batch() {
   return batch;
 }
 
-void Store::delete_chunk(std::int64_t id) {
-  stmt(6, "DELETE FROM chunks WHERE id = ?").bind(1, id).run();
-}
+void Store::delete_chunk(std::int64_t id) { stmt(6, "DELETE FROM chunks WHERE id = ?").bind(1, id).run(); }
 
 void Store::chunk_meta(std::int64_t id, ChunkRow& row, bool& found) {
   db::Statement& s = stmt(7, "SELECT id, file, offset, line, entries, raw_size FROM chunks WHERE id = ?");

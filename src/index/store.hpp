@@ -17,9 +17,9 @@
 //   meta(key, value)
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
-#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -118,7 +118,8 @@ bool decode_ids(std::string_view bytes, std::vector<std::int64_t>& out);
 template <typename Fn>
 void Store::for_each_chunk(const std::vector<std::int64_t>* ids, Fn&& fn) {
   if (!ids) {
-    db::Statement& s = stmt(20, "SELECT id, file, offset, line, entries, raw_size, data FROM chunks ORDER BY file, offset");
+    db::Statement& s =
+        stmt(20, "SELECT id, file, offset, line, entries, raw_size, data FROM chunks ORDER BY file, offset");
     while (s.step()) {
       ChunkRow row{s.integer(0), s.integer(1), s.integer(2), s.integer(3), s.integer(4), s.integer(5)};
       fn(row, s.blob(6));

@@ -25,8 +25,7 @@ std::unique_ptr<Filter> Filter::build(const FilterSpec& spec, std::string& error
     const RE2::Options options = regex_options(spec.letter_case);
     std::string combined;
     for (const std::string& pattern : spec.patterns) {
-      const std::string source =
-          spec.syntax == PatternSyntax::kFixed ? RE2::QuoteMeta(pattern) : pattern;
+      const std::string source = spec.syntax == PatternSyntax::kFixed ? RE2::QuoteMeta(pattern) : pattern;
       // Compiled alone first, so an error names the pattern that caused it.
       const RE2 one(source, options);
       if (!one.ok()) {
@@ -45,11 +44,9 @@ std::unique_ptr<Filter> Filter::build(const FilterSpec& spec, std::string& error
   // One id to look for (the other options only narrow further): search its
   // literal. With several ids of each kind every line is parsed instead.
   if (spec.sessions.size() == 1) {
-    filter->finder_ =
-        std::make_unique<LiteralFinder>(format::session_needle(spec.sessions.front()));
+    filter->finder_ = std::make_unique<LiteralFinder>(format::session_needle(spec.sessions.front()));
   } else if (spec.requests.size() == 1) {
-    filter->finder_ =
-        std::make_unique<LiteralFinder>(format::request_needle(spec.requests.front()));
+    filter->finder_ = std::make_unique<LiteralFinder>(format::request_needle(spec.requests.front()));
   }
   return filter;
 }

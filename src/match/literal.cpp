@@ -14,11 +14,10 @@
 namespace tracegrep {
 namespace {
 
-using FindFn = const char* (*)(const char*, const char*, const std::string&, std::size_t,
-                               std::size_t);
+using FindFn = const char* (*)(const char*, const char*, const std::string&, std::size_t, std::size_t);
 
-const char* find_memmem(const char* begin, const char* end, const std::string& needle,
-                        std::size_t /*first*/, std::size_t /*second*/) {
+const char* find_memmem(const char* begin, const char* end, const std::string& needle, std::size_t /*first*/,
+                        std::size_t /*second*/) {
   if (begin >= end) return nullptr;
   return static_cast<const char*>(
       memmem(begin, static_cast<std::size_t>(end - begin), needle.data(), needle.size()));
@@ -26,8 +25,8 @@ const char* find_memmem(const char* begin, const char* end, const std::string& n
 
 #if defined(__x86_64__)
 __attribute__((target("avx2"))) const char* find_avx2(const char* begin, const char* end,
-                                                       const std::string& needle,
-                                                       std::size_t first, std::size_t second) {
+                                                      const std::string& needle, std::size_t first,
+                                                      std::size_t second) {
   const std::size_t n = needle.size();
   if (static_cast<std::size_t>(end - begin) < n + 32) {
     return find_memmem(begin, end, needle, first, second);
@@ -52,8 +51,8 @@ __attribute__((target("avx2"))) const char* find_avx2(const char* begin, const c
   return find_memmem(p, end, needle, first, second);
 }
 
-const char* find_sse2(const char* begin, const char* end, const std::string& needle,
-                      std::size_t first, std::size_t second) {
+const char* find_sse2(const char* begin, const char* end, const std::string& needle, std::size_t first,
+                      std::size_t second) {
   const std::size_t n = needle.size();
   if (static_cast<std::size_t>(end - begin) < n + 16) {
     return find_memmem(begin, end, needle, first, second);

@@ -27,11 +27,9 @@ std::optional<format::Timestamp> parse_time_bound(std::string_view text, BoundKi
       unit_ns = 1;
       for (int i = ts.frac_digits; i < 9; ++i) unit_ns *= 10;
     }
-  } else if (text.size() == 10 &&
-             format::parse_timestamp(std::string(text) + " 00:00:00", ts) == 19) {
+  } else if (text.size() == 10 && format::parse_timestamp(std::string(text) + " 00:00:00", ts) == 19) {
     unit_s = 86400;
-  } else if (text.size() == 16 &&
-             format::parse_timestamp(std::string(text) + ":00", ts) == 19) {
+  } else if (text.size() == 16 && format::parse_timestamp(std::string(text) + ":00", ts) == 19) {
     unit_s = 60;
   } else {
     return std::nullopt;

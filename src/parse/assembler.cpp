@@ -20,8 +20,7 @@ bool ends_line(const char* begin, const char* end) { return end > begin && end[-
 
 }  // namespace
 
-Assembler::Assembler(const Filter& filter, EntrySink& sink, std::size_t max_entry,
-                     LineNumbers numbers)
+Assembler::Assembler(const Filter& filter, EntrySink& sink, std::size_t max_entry, LineNumbers numbers)
     : filter_(filter), sink_(&sink), max_entry_(max_entry), numbers_(numbers) {}
 
 void Assembler::reset(std::uint64_t first_line) {
@@ -112,8 +111,7 @@ const char* Assembler::consume_continuation(const char* p, const char* end, Flow
     if (format::starts_entry(std::string_view(p, static_cast<std::size_t>(le - p)))) return p;
     if (state_ == State::kCollect) {
       append(p, le);
-    } else if (sink_->late_lines(std::string_view(p, static_cast<std::size_t>(le - p))) ==
-               Flow::kStop) {
+    } else if (sink_->late_lines(std::string_view(p, static_cast<std::size_t>(le - p))) == Flow::kStop) {
       flow = Flow::kStop;
       return p;
     }
@@ -136,8 +134,8 @@ void Assembler::append(const char* begin, const char* end) {
 }
 
 Flow Assembler::complete() {
-  const std::string_view text = spilled_ ? std::string_view(spill_)
-                                         : std::string_view(entry_begin_, entry_size_);
+  const std::string_view text =
+      spilled_ ? std::string_view(spill_) : std::string_view(entry_begin_, entry_size_);
   if (spilled_) {
     // The header's views pointed into a chunk that is gone: parse the copy.
     const auto nl = text.find('\n');

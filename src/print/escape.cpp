@@ -13,10 +13,10 @@ void hex_byte(std::string& out, unsigned char c) {
 
 // Unicode code points a terminal acts on or that reorder what is shown.
 bool unsafe_code_point(char32_t cp) {
-  return (cp >= 0x80 && cp <= 0x9f) ||                      // C1 controls (8-bit CSI...)
-         (cp >= 0x202a && cp <= 0x202e) ||                  // bidi embeddings, overrides
-         (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f ||
-         cp == 0x2028 || cp == 0x2029 || cp == 0xfeff;
+  return (cp >= 0x80 && cp <= 0x9f) ||      // C1 controls (8-bit CSI...)
+         (cp >= 0x202a && cp <= 0x202e) ||  // bidi embeddings, overrides
+         (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f || cp == 0x2028 || cp == 0x2029 ||
+         cp == 0xfeff;
 }
 
 }  // namespace
@@ -110,12 +110,28 @@ void append_json_string(std::string& out, std::string_view text) {
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; ++i; continue;
-      case '\\': out += "\\\\"; ++i; continue;
-      case '\n': out += "\\n"; ++i; continue;
-      case '\r': out += "\\r"; ++i; continue;
-      case '\t': out += "\\t"; ++i; continue;
-      default: break;
+      case '"':
+        out += "\\\"";
+        ++i;
+        continue;
+      case '\\':
+        out += "\\\\";
+        ++i;
+        continue;
+      case '\n':
+        out += "\\n";
+        ++i;
+        continue;
+      case '\r':
+        out += "\\r";
+        ++i;
+        continue;
+      case '\t':
+        out += "\\t";
+        ++i;
+        continue;
+      default:
+        break;
     }
     if (c < 0x20) {
       out += "\\u00";

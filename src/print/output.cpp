@@ -16,8 +16,10 @@ void Output::write_all(std::string_view bytes) {
     const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      if (errno == EPIPE) closed_ = true;
-      else error_ = std::strerror(errno);
+      if (errno == EPIPE)
+        closed_ = true;
+      else
+        error_ = std::strerror(errno);
       return;
     }
     bytes.remove_prefix(static_cast<std::size_t>(n));
@@ -31,8 +33,10 @@ void Output::flush() {
 
 void Output::flush_full(std::string_view more) {
   flush();
-  if (more.size() >= kFlushAt) write_all(more);
-  else buf_.append(more);
+  if (more.size() >= kFlushAt)
+    write_all(more);
+  else
+    buf_.append(more);
 }
 
 }  // namespace tracegrep

@@ -15,8 +15,10 @@ class Output {
   Output& operator=(const Output&) = delete;
 
   void write(std::string_view bytes) {
-    if (buf_.size() + bytes.size() > kFlushAt) flush_full(bytes);
-    else buf_.append(bytes);
+    if (buf_.size() + bytes.size() > kFlushAt)
+      flush_full(bytes);
+    else
+      buf_.append(bytes);
   }
   void put(char c) {
     buf_.push_back(c);

@@ -18,20 +18,25 @@ constexpr std::string_view kMarkerColor = "\x1b[7m";
 std::string_view level_color(format::Level level) {
   switch (level) {
     case format::Level::kTrace:
-    case format::Level::kDebug: return "\x1b[2m";
-    case format::Level::kInfo: return "\x1b[32m";
-    case format::Level::kWarning: return "\x1b[33m";
-    case format::Level::kError: return "\x1b[1;31m";
-    case format::Level::kCritical: return "\x1b[1;37;41m";
-    case format::Level::kNone: break;
+    case format::Level::kDebug:
+      return "\x1b[2m";
+    case format::Level::kInfo:
+      return "\x1b[32m";
+    case format::Level::kWarning:
+      return "\x1b[33m";
+    case format::Level::kError:
+      return "\x1b[1;31m";
+    case format::Level::kCritical:
+      return "\x1b[1;37;41m";
+    case format::Level::kNone:
+      break;
   }
   return {};
 }
 
 // Offset of `part` inside `whole`, when it is a view into it.
 bool offset_in(std::string_view whole, std::string_view part, std::size_t& at) {
-  if (part.empty() || part.data() < whole.data() ||
-      part.data() + part.size() > whole.data() + whole.size()) {
+  if (part.empty() || part.data() < whole.data() || part.data() + part.size() > whole.data() + whole.size()) {
     return false;
   }
   at = static_cast<std::size_t>(part.data() - whole.data());
@@ -49,8 +54,10 @@ void TextPrinter::prefix(std::uint64_t line, char separator) {
   scratch_.clear();
   if (style_.with_filename) {
     if (color) scratch_ += kFileColor;
-    if (style_.safety == Safety::kTerminal) append_terminal_safe(scratch_, name_);
-    else scratch_ += name_;
+    if (style_.safety == Safety::kTerminal)
+      append_terminal_safe(scratch_, name_);
+    else
+      scratch_ += name_;
     if (color) scratch_ += kReset, scratch_ += kSepColor;
     scratch_ += separator;
     if (color) scratch_ += kReset;
@@ -106,8 +113,8 @@ void TextPrinter::first_line(const Entry& e, std::string_view line) {
 }
 
 Flow TextPrinter::entry(const Entry& e) {
-  const bool plain = !style_.with_filename && !style_.line_numbers &&
-                     style_.color == Color::kOff && style_.safety == Safety::kRaw;
+  const bool plain = !style_.with_filename && !style_.line_numbers && style_.color == Color::kOff &&
+                     style_.safety == Safety::kRaw;
   if (plain) {
     out_.write(e.text);
     if (e.text.empty() || e.text.back() != '\n') out_.put('\n');
@@ -119,8 +126,10 @@ Flow TextPrinter::entry(const Entry& e) {
       const auto nl = rest.find('\n');
       const std::string_view one = rest.substr(0, nl == std::string_view::npos ? rest.size() : nl + 1);
       prefix(line, first ? ':' : '-');
-      if (first) first_line(e, one);
-      else content(one);
+      if (first)
+        first_line(e, one);
+      else
+        content(one);
       if (one.back() != '\n') out_.put('\n');
       rest.remove_prefix(one.size());
       first = false;
@@ -166,8 +175,10 @@ Flow JsonPrinter::entry(const Entry& e) {
   }
   auto id = [this](std::string_view key, std::string_view value) {
     line_ += key;
-    if (value.empty()) line_ += "null";
-    else append_json_string(line_, value);
+    if (value.empty())
+      line_ += "null";
+    else
+      append_json_string(line_, value);
   };
   id(",\"req\":", h.req);
   id(",\"session\":", h.session);
@@ -185,8 +196,10 @@ Flow JsonPrinter::entry(const Entry& e) {
     any_attr = true;
     append_json_string(line_, key);
     line_ += ':';
-    if (value == format::kNoneValue) line_ += "null";
-    else append_json_string(line_, value);
+    if (value == format::kNoneValue)
+      line_ += "null";
+    else
+      append_json_string(line_, value);
   });
   if (any_attr) line_ += '}';
   if (e.cut) line_ += ",\"cut\":true";
@@ -196,8 +209,10 @@ Flow JsonPrinter::entry(const Entry& e) {
 }
 
 void CountPrinter::end_input() {
-  if (with_filename_) out_.write(fmt::format("{}:{}\n", name_, count_));
-  else out_.write(fmt::format("{}\n", count_));
+  if (with_filename_)
+    out_.write(fmt::format("{}:{}\n", name_, count_));
+  else
+    out_.write(fmt::format("{}\n", count_));
 }
 
 Flow Tally::entry(const Entry& e) {

@@ -25,7 +25,9 @@ std::string time_json(const std::optional<format::Timestamp>& t) {
 
 std::string ms_json(std::int64_t ns) { return fmt::format("{:.3f}", static_cast<double>(ns) / 1e6); }
 
-std::string level_json(format::Level l) { return l == format::Level::kNone ? "null" : str(format::level_name(l)); }
+std::string level_json(format::Level l) {
+  return l == format::Level::kNone ? "null" : str(format::level_name(l));
+}
 
 // The fields of the scan's --json.
 std::string item_json(const timeline::Item& it) {
@@ -50,10 +52,11 @@ std::string sources_json(const std::vector<std::string>& sources) {
 
 std::string summary_json(const timeline::RequestSummary& r) {
   return fmt::format(
-      "{{\"request\":{},\"session\":{},\"start\":{},\"end\":{},\"duration_ms\":{},\"entries\":{},\"highest\":{},"
+      "{{\"request\":{},\"session\":{},\"start\":{},\"end\":{},\"duration_ms\":{},\"entries\":{},\"highest\":"
+      "{},"
       "\"sources\":{},\"first_msg\":{}}}",
-      opt_str(r.request), opt_str(r.session), time_json(r.start), time_json(r.end), ms_json(r.duration_ns), r.entries,
-      level_json(r.highest), sources_json(r.sources), str(r.first_message));
+      opt_str(r.request), opt_str(r.session), time_json(r.start), time_json(r.end), ms_json(r.duration_ns),
+      r.entries, level_json(r.highest), sources_json(r.sources), str(r.first_message));
 }
 
 // Microseconds since the epoch of the written time, as Chrome's "ts" wants.
@@ -63,7 +66,8 @@ long long micros(const format::Timestamp& t) { return t.seconds * 1'000'000LL + 
 
 void print_request_json(const timeline::Request& r, Output& out) {
   std::string s = fmt::format(
-      "{{\"request\":{},\"session\":{},\"sources\":{},\"start\":{},\"end\":{},\"duration_ms\":{},\"entries\":{},"
+      "{{\"request\":{},\"session\":{},\"sources\":{},\"start\":{},\"end\":{},\"duration_ms\":{},\"entries\":"
+      "{},"
       "\"highest\":{},",
       opt_str(r.request), opt_str(r.session), sources_json(r.sources), time_json(r.start), time_json(r.end),
       ms_json(r.duration_ns), r.items.size(), level_json(r.highest));
@@ -90,7 +94,8 @@ void print_requests_json(const std::vector<timeline::RequestSummary>& requests, 
   for (const auto& r : requests) out.write(summary_json(r) + "\n");
 }
 
-void print_session_json(std::string_view session, const std::vector<timeline::RequestSummary>& requests, Output& out) {
+void print_session_json(std::string_view session, const std::vector<timeline::RequestSummary>& requests,
+                        Output& out) {
   std::string s = "{\"session\":" + str(session) + ",\"requests\":[";
   for (std::size_t i = 0; i < requests.size(); ++i) s += (i ? "," : "") + summary_json(requests[i]);
   out.write(s + "]}\n");
@@ -113,8 +118,8 @@ void print_chrome_trace(const std::vector<timeline::Item>& items, Output& out) {
     first = false;
   };
   for (const auto& src : sources) {
-    add(fmt::format("{{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":1,\"tid\":{},\"args\":{{\"name\":{}}}}}", tid(src),
-                    str(src)));
+    add(fmt::format("{{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":1,\"tid\":{},\"args\":{{\"name\":{}}}}}",
+                    tid(src), str(src)));
   }
   // A complete event per request and source: where the request spent its time there.
   std::map<std::pair<std::string, std::string>, std::pair<format::Timestamp, format::Timestamp>> spans;
@@ -127,19 +132,21 @@ void print_chrome_trace(const std::vector<timeline::Item>& items, Output& out) {
     }
   }
   for (const auto& [key, span] : spans) {
-    add(fmt::format("{{\"ph\":\"X\",\"name\":{},\"cat\":\"request\",\"pid\":1,\"tid\":{},\"ts\":{},\"dur\":{},"
-                    "\"args\":{{\"request\":{}}}}}",
-                    str(key.first.empty() ? "none" : key.first), tid(key.second), micros(span.first),
-                    std::max<long long>(micros(span.second) - micros(span.first), 1), str(key.first)));
+    add(fmt::format(
+        "{{\"ph\":\"X\",\"name\":{},\"cat\":\"request\",\"pid\":1,\"tid\":{},\"ts\":{},\"dur\":{},"
+        "\"args\":{{\"request\":{}}}}}",
+        str(key.first.empty() ? "none" : key.first), tid(key.second), micros(span.first),
+        std::max<long long>(micros(span.second) - micros(span.first), 1), str(key.first)));
   }
   for (const auto& it : items) {
     if (!it.has_ts) continue;
     std::string msg = it.message;
     for (const auto& c : it.continuation) msg += "\n" + c;
-    add(fmt::format("{{\"ph\":\"i\",\"s\":\"t\",\"name\":{},\"cat\":\"entry\",\"pid\":1,\"tid\":{},\"ts\":{},"
-                    "\"args\":{{\"msg\":{},\"level\":{},\"request\":{},\"line\":{}}}}}",
-                    str(std::string(it.level_text.empty() ? "entry" : it.level_text) + ": " + it.message.substr(0, 60)),
-                    tid(it.source), micros(it.ts), str(msg), level_json(it.level), opt_str(it.request), it.line));
+    add(fmt::format(
+        "{{\"ph\":\"i\",\"s\":\"t\",\"name\":{},\"cat\":\"entry\",\"pid\":1,\"tid\":{},\"ts\":{},"
+        "\"args\":{{\"msg\":{},\"level\":{},\"request\":{},\"line\":{}}}}}",
+        str(std::string(it.level_text.empty() ? "entry" : it.level_text) + ": " + it.message.substr(0, 60)),
+        tid(it.source), micros(it.ts), str(msg), level_json(it.level), opt_str(it.request), it.line));
   }
   out.write(s + "]}\n");
 }
@@ -178,14 +185,15 @@ void print_sessions(const std::vector<SessionSummary>& sessions, Output& out, bo
   }
   for (const auto& s : sessions) {
     if (json) {
-      out.write(fmt::format("{{\"session\":{},\"first\":{},\"last\":{},\"requests\":{},\"entries\":{},\"errors\":{}}}\n",
-                            str(s.session), time_json(s.first), time_json(s.last), s.requests, s.entries, s.errors));
+      out.write(fmt::format(
+          "{{\"session\":{},\"first\":{},\"last\":{},\"requests\":{},\"entries\":{},\"errors\":{}}}\n",
+          str(s.session), time_json(s.first), time_json(s.last), s.requests, s.entries, s.errors));
     } else {
       std::string id;
       append_terminal_safe(id, s.session);
       out.write(fmt::format("{:<10} {:<26} {:<26} {:>8} {:>8} {:>7}\n", id,
-                            s.first ? format::format_iso(*s.first) : "-", s.last ? format::format_iso(*s.last) : "-",
-                            s.requests, s.entries, s.errors));
+                            s.first ? format::format_iso(*s.first) : "-",
+                            s.last ? format::format_iso(*s.last) : "-", s.requests, s.entries, s.errors));
     }
   }
 }

@@ -21,7 +21,8 @@ void print_request_json(const timeline::Request& r, Output& out);
 void print_requests_json(const std::vector<timeline::RequestSummary>& requests, Output& out);
 
 /// {"session":..,"requests":[summary...]}
-void print_session_json(std::string_view session, const std::vector<timeline::RequestSummary>& requests, Output& out);
+void print_session_json(std::string_view session, const std::vector<timeline::RequestSummary>& requests,
+                        Output& out);
 
 /// Chrome Trace Event JSON for the requests of `items`.
 void print_chrome_trace(const std::vector<timeline::Item>& items, Output& out);

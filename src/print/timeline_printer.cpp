@@ -11,10 +11,14 @@ std::string ms(std::int64_t ns) { return fmt::format("{:.3f} ms", static_cast<do
 
 std::string_view level_color(format::Level l) {
   switch (l) {
-    case format::Level::kError: return "\x1b[1;31m";
-    case format::Level::kCritical: return "\x1b[1;37;41m";
-    case format::Level::kWarning: return "\x1b[33m";
-    default: return {};
+    case format::Level::kError:
+      return "\x1b[1;31m";
+    case format::Level::kCritical:
+      return "\x1b[1;37;41m";
+    case format::Level::kWarning:
+      return "\x1b[33m";
+    default:
+      return {};
   }
 }
 
@@ -34,8 +38,9 @@ void print_request_timeline(const timeline::Request& r, Output& out, const TextS
                         text(r.session.empty() ? "none" : r.session), sources));
   const std::string start = r.start ? format::format_iso(*r.start) : "unknown";
   const std::string end = r.end ? format::format_iso(*r.end) : "unknown";
-  out.write(fmt::format("start {}  end {}  duration {}  entries {}  highest {}\n\n", start, end, ms(r.duration_ns),
-                        r.items.size(), r.highest == format::Level::kNone ? "none" : format::level_name(r.highest)));
+  out.write(fmt::format("start {}  end {}  duration {}  entries {}  highest {}\n\n", start, end,
+                        ms(r.duration_ns), r.items.size(),
+                        r.highest == format::Level::kNone ? "none" : format::level_name(r.highest)));
   std::size_t source_width = 0;
   for (const auto& s : r.sources) source_width = std::max(source_width, text(s).size());
   const std::size_t indent = 14 + 16 + 9 + source_width + 2;
@@ -51,14 +56,16 @@ void print_request_timeline(const timeline::Request& r, Output& out, const TextS
     if (!lc.empty()) line += "\x1b[0m";
     line += fmt::format(" {:<{}}  ", text(it.source), source_width);
     line += text(it.message);
-    if (r.largest_gap && *r.largest_gap == i) line += color ? "  \x1b[7m<- largest gap\x1b[0m" : "  <- largest gap";
+    if (r.largest_gap && *r.largest_gap == i)
+      line += color ? "  \x1b[7m<- largest gap\x1b[0m" : "  <- largest gap";
     line += '\n';
     for (const auto& c : it.continuation) line += std::string(indent, ' ') + text(c) + '\n';
     out.write(line);
   }
   if (r.largest_gap) {
     const std::size_t i = *r.largest_gap;
-    const double share = r.duration_ns > 0 ? 100.0 * static_cast<double>(r.gap_ns[i]) / static_cast<double>(r.duration_ns) : 0;
+    const double share =
+        r.duration_ns > 0 ? 100.0 * static_cast<double>(r.gap_ns[i]) / static_cast<double>(r.duration_ns) : 0;
     out.write(fmt::format("\nlargest gap: {} before {}:{} ({:.1f}% of the request)\n", ms(r.gap_ns[i]),
                           text(r.items[i].source), r.items[i].line, share));
   }
@@ -83,13 +90,18 @@ std::string join_sources(const std::vector<std::string>& sources, const TextStyl
 std::string_view bar_color(format::Level l) {
   switch (l) {
     case format::Level::kError:
-    case format::Level::kCritical: return "\x1b[31m";
-    case format::Level::kWarning: return "\x1b[33m";
-    default: return "\x1b[32m";
+    case format::Level::kCritical:
+      return "\x1b[31m";
+    case format::Level::kWarning:
+      return "\x1b[33m";
+    default:
+      return "\x1b[32m";
   }
 }
 
-std::string level_or_dash(format::Level l) { return l == format::Level::kNone ? "-" : std::string(format::level_name(l)); }
+std::string level_or_dash(format::Level l) {
+  return l == format::Level::kNone ? "-" : std::string(format::level_name(l));
+}
 
 std::string short_time(const std::optional<format::Timestamp>& t) {
   return t ? format::format_iso(*t) : std::string("-");
@@ -97,18 +109,21 @@ std::string short_time(const std::optional<format::Timestamp>& t) {
 
 }  // namespace
 
-void print_requests_table(const std::vector<timeline::RequestSummary>& requests, Output& out, const TextStyle& style) {
-  out.write(fmt::format("{:<10} {:<10} {:<26} {:>13} {:>7} {:<8} {}\n", "request", "session", "start", "duration",
-                        "entries", "highest", "sources"));
+void print_requests_table(const std::vector<timeline::RequestSummary>& requests, Output& out,
+                          const TextStyle& style) {
+  out.write(fmt::format("{:<10} {:<10} {:<26} {:>13} {:>7} {:<8} {}\n", "request", "session", "start",
+                        "duration", "entries", "highest", "sources"));
   for (const auto& r : requests) {
-    out.write(fmt::format("{:<10} {:<10} {:<26} {:>13} {:>7} {:<8} {}\n", safe_text(r.request.empty() ? "none" : r.request, style),
-                          safe_text(r.session.empty() ? "none" : r.session, style), short_time(r.start), ms(r.duration_ns),
-                          r.entries, level_or_dash(r.highest), join_sources(r.sources, style)));
+    out.write(fmt::format("{:<10} {:<10} {:<26} {:>13} {:>7} {:<8} {}\n",
+                          safe_text(r.request.empty() ? "none" : r.request, style),
+                          safe_text(r.session.empty() ? "none" : r.session, style), short_time(r.start),
+                          ms(r.duration_ns), r.entries, level_or_dash(r.highest),
+                          join_sources(r.sources, style)));
   }
 }
 
-void print_session(std::string_view session, const std::vector<timeline::RequestSummary>& requests, Output& out,
-                   const TextStyle& style, std::size_t width) {
+void print_session(std::string_view session, const std::vector<timeline::RequestSummary>& requests,
+                   Output& out, const TextStyle& style, std::size_t width) {
   const bool color = style.color == Color::kOn;
   std::optional<format::Timestamp> first, last;
   std::size_t entries = 0;
@@ -119,18 +134,22 @@ void print_session(std::string_view session, const std::vector<timeline::Request
   }
   const std::int64_t span = first && last ? timeline::diff_ns(*first, *last) : 0;
   out.write(fmt::format("session {}  requests {}  entries {}  start {}  end {}  duration {}\n\n",
-                        safe_text(session, style), requests.size(), entries, short_time(first), short_time(last), ms(span)));
+                        safe_text(session, style), requests.size(), entries, short_time(first),
+                        short_time(last), ms(span)));
   for (const auto& r : requests) {
-    out.write(fmt::format("{:<10} {:<26} {:>13} {:>7} {:<8} {:<20} {}\n", safe_text(r.request.empty() ? "none" : r.request, style),
-                          short_time(r.start), ms(r.duration_ns), r.entries, level_or_dash(r.highest),
+    out.write(fmt::format("{:<10} {:<26} {:>13} {:>7} {:<8} {:<20} {}\n",
+                          safe_text(r.request.empty() ? "none" : r.request, style), short_time(r.start),
+                          ms(r.duration_ns), r.entries, level_or_dash(r.highest),
                           join_sources(r.sources, style), safe_text(r.first_message, style)));
   }
   // The waterfall: label, then a bar from start to end on the common axis.
   const std::size_t label = 10;
   const std::size_t bar_width = width > label + 12 ? width - label - 2 : 10;
-  out.write(fmt::format("\n{:<{}}  {}{}{}\n", "", label, "|", std::string(bar_width > 2 ? bar_width - 2 : 0, '-'), "|"));
+  out.write(fmt::format("\n{:<{}}  {}{}{}\n", "", label, "|",
+                        std::string(bar_width > 2 ? bar_width - 2 : 0, '-'), "|"));
   for (const auto& r : requests) {
-    std::string line = fmt::format("{:<{}}  ", safe_text(r.request.empty() ? "none" : r.request, style).substr(0, label), label);
+    std::string line = fmt::format(
+        "{:<{}}  ", safe_text(r.request.empty() ? "none" : r.request, style).substr(0, label), label);
     if (r.start && first && span > 0) {
       const auto col = [&](const format::Timestamp& t) {
         const double f = static_cast<double>(timeline::diff_ns(*first, t)) / static_cast<double>(span);

@@ -64,8 +64,7 @@ ReadStatus FollowStream::read(char* buf, std::size_t cap, std::size_t& n, int ti
       }
       // At the end: has the name moved on to another file, or was it cut?
       struct stat by_name {};
-      if (::stat(path_.c_str(), &by_name) == 0 &&
-          (by_name.st_dev != dev_ || by_name.st_ino != ino_)) {
+      if (::stat(path_.c_str(), &by_name) == 0 && (by_name.st_dev != dev_ || by_name.st_ino != ino_)) {
         if (try_open()) {
           notice_("replaced; following the new file");
           return ReadStatus::kRestart;
@@ -81,12 +80,12 @@ ReadStatus FollowStream::read(char* buf, std::size_t cap, std::size_t& n, int ti
     } else if (try_open()) {
       continue;
     }
-    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::steady_clock::now() - start)
-                            .count();
+    const auto waited =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
+            .count();
     if (timeout_ms >= 0 && waited >= timeout_ms) return ReadStatus::kIdle;
-    std::this_thread::sleep_for(std::chrono::milliseconds(
-        timeout_ms < 0 ? kPollMs : std::min<long>(kPollMs, timeout_ms - waited)));
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(timeout_ms < 0 ? kPollMs : std::min<long>(kPollMs, timeout_ms - waited)));
   }
 }
 

@@ -36,8 +36,8 @@ void on_sigbus(int, siginfo_t* info, void*) {
   char* const end = g_map_end;
   if (begin && addr >= begin && addr < end) {
     char* const page = begin + ((addr - begin) & ~static_cast<std::ptrdiff_t>(g_page - 1));
-    if (mmap(page, static_cast<std::size_t>(end - page), PROT_READ,
-             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
+    if (mmap(page, static_cast<std::size_t>(end - page), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+             -1, 0) != MAP_FAILED) {
       g_truncated = 1;
       return;
     }
@@ -74,15 +74,14 @@ class TruncationGuard : public EntrySink {
 // Scans [start, stop) of the file, `start` being a line start, in windows.
 // Does not flush the assembler: the caller decides whether the entry open at
 // `stop` is complete.
-FeedOutcome scan_range(int fd, off_t start, off_t stop, Assembler& assembler,
-                       std::size_t max_entry, bool& mapped) {
+FeedOutcome scan_range(int fd, off_t start, off_t stop, Assembler& assembler, std::size_t max_entry,
+                       bool& mapped) {
   const auto page = static_cast<off_t>(g_page);
   // A window holds at least two entry limits past its first page, so a line
   // that has no '\n' in it is longer than the limit.
-  const std::size_t window =
-      std::max(kWindow, (2 * max_entry + 2 * g_page + g_page - 1) & ~(g_page - 1));
-  off_t pos = start;       // the next byte to look at: a line start, unless skipping
-  bool skipping = false;   // dropping the rest of a cut line
+  const std::size_t window = std::max(kWindow, (2 * max_entry + 2 * g_page + g_page - 1) & ~(g_page - 1));
+  off_t pos = start;      // the next byte to look at: a line start, unless skipping
+  bool skipping = false;  // dropping the rest of a cut line
   mapped = true;
   while (pos < stop) {
     const off_t map_off = pos & ~(page - 1);
@@ -112,8 +111,7 @@ FeedOutcome scan_range(int fd, off_t start, off_t stop, Assembler& assembler,
       skipping = nl == nullptr;
     }
     if (begin < end) {
-      const void* last =
-          last_window ? nullptr : memrchr(begin, '\n', static_cast<std::size_t>(end - begin));
+      const void* last = last_window ? nullptr : memrchr(begin, '\n', static_cast<std::size_t>(end - begin));
       if (last_window) {
         flow = assembler.feed(std::string_view(begin, static_cast<std::size_t>(end - begin)));
         begin = end;
@@ -198,8 +196,8 @@ off_t split_point(int fd, off_t size) {
 
 }  // namespace
 
-FeedOutcome scan_mapped(int fd, off_t size, Assembler& assembler, EntrySink& sink,
-                        std::size_t max_entry, bool& mapped) {
+FeedOutcome scan_mapped(int fd, off_t size, Assembler& assembler, EntrySink& sink, std::size_t max_entry,
+                        bool& mapped) {
   install_guard();
   g_truncated = 0;
   TruncationGuard guard(sink);
@@ -212,10 +210,10 @@ FeedOutcome scan_mapped(int fd, off_t size, Assembler& assembler, EntrySink& sin
 
   // With a literal to skip to, a large file is searched in two halves at
   // once: the page faults and the search of each half on its own core.
-  const off_t split = size >= kParallelMin && assembler.skips_lines() &&
-                              std::thread::hardware_concurrency() >= 2
-                          ? split_point(fd, size)
-                          : -1;
+  const off_t split =
+      size >= kParallelMin && assembler.skips_lines() && std::thread::hardware_concurrency() >= 2
+          ? split_point(fd, size)
+          : -1;
   if (split <= 0) {
     FeedOutcome out = scan_range(fd, 0, size, assembler, max_entry, mapped);
     if (!mapped || !out.error.empty() || out.flow == Flow::kStop) return out;

@@ -13,7 +13,7 @@ namespace tracegrep {
 
 /// Scans the first `size` bytes of the regular file `fd` through mappings.
 /// Sets `mapped` false (and scans nothing) when the file cannot be mapped.
-FeedOutcome scan_mapped(int fd, off_t size, Assembler& assembler, EntrySink& sink,
-                        std::size_t max_entry, bool& mapped);
+FeedOutcome scan_mapped(int fd, off_t size, Assembler& assembler, EntrySink& sink, std::size_t max_entry,
+                        bool& mapped);
 
 }  // namespace tracegrep

@@ -1,7 +1,8 @@
 #include "timeline/timeline.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace tracegrep::timeline {
 
@@ -26,14 +27,15 @@ Request build_request(std::vector<Item> items) {
     for (std::size_t j = i; j-- > 0;) {
       if (items[j].source_index != it.source_index || !items[j].has_ts) continue;
       if (it.ts < items[j].ts) {
-        r.notes.push_back(fmt::format("clock went back {} at {}:{}", seconds_text(diff_ns(it.ts, items[j].ts)),
-                                      it.source, it.line));
+        r.notes.push_back(fmt::format("clock went back {} at {}:{}",
+                                      seconds_text(diff_ns(it.ts, items[j].ts)), it.source, it.line));
       }
       break;
     }
   }
   if (any_utc && any_naive) {
-    r.notes.push_back("some sources give a UTC offset and some do not; times without one are compared as written");
+    r.notes.push_back(
+        "some sources give a UTC offset and some do not; times without one are compared as written");
   }
   // An entry without a time takes the time of the entry before it in its
   // file, so that it stays next to it.
@@ -53,7 +55,8 @@ Request build_request(std::vector<Item> items) {
   for (const Item& it : items) {
     if (r.request.empty()) r.request = it.request;
     if (r.session.empty()) r.session = it.session;
-    if (std::find(r.sources.begin(), r.sources.end(), it.source) == r.sources.end()) r.sources.push_back(it.source);
+    if (std::find(r.sources.begin(), r.sources.end(), it.source) == r.sources.end())
+      r.sources.push_back(it.source);
     if (format::level_rank(it.level) > format::level_rank(r.highest)) r.highest = it.level;
     if (it.has_ts) {
       if (!r.start) r.start = it.ts;
@@ -101,7 +104,8 @@ std::vector<RequestSummary> summarize(const std::vector<Item>& items) {
     RequestSummary& s = out[pos->second];
     ++s.entries;
     if (format::level_rank(it.level) > format::level_rank(s.highest)) s.highest = it.level;
-    if (std::find(s.sources.begin(), s.sources.end(), it.source) == s.sources.end()) s.sources.push_back(it.source);
+    if (std::find(s.sources.begin(), s.sources.end(), it.source) == s.sources.end())
+      s.sources.push_back(it.source);
     if (it.has_ts) {
       if (!s.start || it.ts < *s.start) {
         s.start = it.ts;

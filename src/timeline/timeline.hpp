@@ -14,7 +14,7 @@ namespace tracegrep::timeline {
 
 /// One entry as the timeline needs it (copied out of a scan or the index).
 struct Item {
-  std::string source;       ///< the file (or service) it came from
+  std::string source;            ///< the file (or service) it came from
   std::size_t source_index = 0;  ///< order of the source among the inputs
   std::uint64_t line = 0;
   bool has_ts = false;
@@ -34,11 +34,11 @@ struct Request {
   std::optional<format::Timestamp> start, end;
   std::int64_t duration_ns = 0;
   format::Level highest = format::Level::kNone;
-  std::vector<Item> items;            ///< in time order
-  std::vector<std::int64_t> offset_ns;  ///< from start, per item (0 without a time)
-  std::vector<std::int64_t> gap_ns;     ///< since the previous item
+  std::vector<Item> items;                 ///< in time order
+  std::vector<std::int64_t> offset_ns;     ///< from start, per item (0 without a time)
+  std::vector<std::int64_t> gap_ns;        ///< since the previous item
   std::optional<std::size_t> largest_gap;  ///< index of the item after the largest gap
-  std::vector<std::string> notes;       ///< clock trouble, said plainly
+  std::vector<std::string> notes;          ///< clock trouble, said plainly
 };
 
 /// Orders the items: by time, entries with equal times keeping their order

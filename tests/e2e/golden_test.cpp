@@ -2,7 +2,6 @@
 // with testdata/expected/<name>.out. After a deliberate change, refresh them
 // with: TRACEGREP_UPDATE_GOLDENS=1 ctest --test-dir build -R golden
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 
 #include "support/subprocess.hpp"
@@ -31,15 +30,19 @@ const Golden kGoldens[] = {
     {"regex-traceback", {"-e", "Traceback", "-i", "-l", "ERROR", "-c", "app.log", "worker.log"}},
     {"timeline-request", {"timeline", "-r", "860ba6e9", "app.log"}},
     {"timeline-cross-service", {"timeline", "-r", "x0000001", "edge/svc-api.log", "edge/svc-payments.log"}},
-    {"timeline-color", {"timeline", "--color=always", "-r", "x0000001", "edge/svc-api.log", "edge/svc-payments.log"}},
+    {"timeline-color",
+     {"timeline", "--color=always", "-r", "x0000001", "edge/svc-api.log", "edge/svc-payments.log"}},
     {"timeline-session", {"timeline", "-s", "d6b3", "--width", "80", "app.log"}},
-    {"timeline-session-color", {"timeline", "-s", "abcdef01", "--width", "60", "--color=always", "--expand",
-                                "edge/svc-api.log", "edge/svc-payments.log"}},
+    {"timeline-session-color",
+     {"timeline", "-s", "abcdef01", "--width", "60", "--color=always", "--expand", "edge/svc-api.log",
+      "edge/svc-payments.log"}},
     {"requests-slowest-errors", {"requests", "--slowest", "5", "-l", "error", "app.log", "worker.log"}},
     {"requests-session", {"requests", "-s", "d6b3169782347c4d145c01a599f4a231", "app.log"}},
     {"timeline-json", {"timeline", "--json", "-r", "x0000001", "edge/svc-api.log", "edge/svc-payments.log"}},
-    {"timeline-session-json", {"timeline", "--json", "-s", "abcdef01", "edge/svc-api.log", "edge/svc-payments.log"}},
-    {"timeline-chrome", {"timeline", "--format", "chrome", "-s", "abcdef01", "edge/svc-api.log", "edge/svc-payments.log"}},
+    {"timeline-session-json",
+     {"timeline", "--json", "-s", "abcdef01", "edge/svc-api.log", "edge/svc-payments.log"}},
+    {"timeline-chrome",
+     {"timeline", "--format", "chrome", "-s", "abcdef01", "edge/svc-api.log", "edge/svc-payments.log"}},
     {"requests-json", {"requests", "--json", "-s", "d6b3", "app.log"}},
     {"sessions", {"sessions", "app.log", "worker.log"}},
     {"sessions-json", {"sessions", "--json", "edge/svc-api.log", "edge/svc-payments.log"}},
@@ -55,7 +58,9 @@ TEST_CASE("golden outputs", "[e2e][golden]") {
     if (update) write_file(path, r.out);
     const std::string expected = read_file(path);
     INFO("golden " << g.name << " (" << path << "), status " << r.status << "\n--- expected\n"
-                   << expected << "--- got\n" << r.out << "--- stderr\n" << r.err);
+                   << expected << "--- got\n"
+                   << r.out << "--- stderr\n"
+                   << r.err);
     CHECK(r.err.empty());
     CHECK(r.out == expected);
   }

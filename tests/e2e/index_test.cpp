@@ -1,12 +1,12 @@
 // The index through the real binary: same output as a scan, incremental,
 // idempotent, rotation and gzip aware, crash-safe, and careful with files
 // that are not its own.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -20,8 +20,8 @@ namespace {
 
 #define SHOW(r) INFO("status " << (r).status << "\n--- stdout\n" << (r).out << "--- stderr\n" << (r).err)
 
-const std::vector<std::string> kFiles = {"app.log", "worker.log", "edge/layouts.log", "edge/broken.log",
-                                         "edge/crlf.log", "edge/hostile.log"};
+const std::vector<std::string> kFiles = {"app.log",         "worker.log",    "edge/layouts.log",
+                                         "edge/broken.log", "edge/crlf.log", "edge/hostile.log"};
 
 std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());
@@ -44,8 +44,8 @@ void append(const std::string& path, const std::string& text) {
 }
 
 std::string entry(int i, const std::string& session = "feed0001") {
-  return fmt::format("2024-01-15 11:00:{:02},{:03} - INFO - [req=n{:07}|session={}] - appended {}\n", i / 1000 % 60,
-                     i % 1000, i, session, i);
+  return fmt::format("2024-01-15 11:00:{:02},{:03} - INFO - [req=n{:07}|session={}] - appended {}\n",
+                     i / 1000 % 60, i % 1000, i, session, i);
 }
 
 }  // namespace
@@ -98,7 +98,8 @@ TEST_CASE("a last line still being written is indexed when it is complete", "[e2
   TempDir tmp;
   const std::string db = tmp.path("i.db");
   const std::string log = tmp.path("a.log");
-  write_file(log, entry(1) + entry(2) + "2024-01-15 11:00:00,003 - INFO - [req=n0000003|session=feed0001] - half");
+  write_file(log,
+             entry(1) + entry(2) + "2024-01-15 11:00:00,003 - INFO - [req=n0000003|session=feed0001] - half");
   REQUIRE(index(db, {log}).status == 0);
   CHECK(query(db, {"-c"}).out == "2\n");
   append(log, " a line\n" + entry(4));
@@ -120,11 +121,13 @@ TEST_CASE("rotation, gzip and copytruncate never index content twice", "[e2e][in
   std::filesystem::rename(tmp.path("app.log"), tmp.path("app.log.1"));
   write_file(tmp.path("app.log"), second);
   REQUIRE(index(db, {"app.log.1", "app.log"}, tmp.dir()).status == 0);
-  REQUIRE(run("/bin/sh", {"-c", "gzip -c app.log.1 > app.log.1.gz"}, [&] {
-            RunOptions o;
-            o.cwd = tmp.dir();
-            return o;
-          }()).status == 0);
+  REQUIRE(run("/bin/sh", {"-c", "gzip -c app.log.1 > app.log.1.gz"},
+              [&] {
+                RunOptions o;
+                o.cwd = tmp.dir();
+                return o;
+              }())
+              .status == 0);
   REQUIRE(index(db, {"app.log.1.gz", "app.log.1", "app.log"}, tmp.dir()).status == 0);
   CHECK(query(db, {"-c", "-s", "aaaa0001", "--no-filename"}).out.find("4000\n") == 0);
   CHECK(query(db, {"-c", "-s", "bbbb0002", "--no-filename"}).out.find("4000\n") != std::string::npos);
@@ -160,7 +163,8 @@ TEST_CASE("the index answers after the logs are gone", "[e2e][index]") {
 TEST_CASE("killed at any moment, indexing again gives the same index", "[e2e][index]") {
   TempDir tmp;
   const std::string log = tmp.path("big.log");
-  REQUIRE(run("/bin/sh", {"-c", fmt::format("'{}' --bytes 40000000 --seed 5 > '{}'", TRACEGREP_LOGGEN, log)}).status == 0);
+  REQUIRE(run("/bin/sh", {"-c", fmt::format("'{}' --bytes 40000000 --seed 5 > '{}'", TRACEGREP_LOGGEN, log)})
+              .status == 0);
   const std::string clean = tmp.path("clean.db");
   REQUIRE(index(clean, {log}).status == 0);
   const std::string expected = query(clean, {"-c", "--no-filename"}).out;
@@ -185,7 +189,8 @@ TEST_CASE("killed at any moment, indexing again gives the same index", "[e2e][in
 TEST_CASE("two writers at once: one waits, nothing is doubled, readers read meanwhile", "[e2e][index]") {
   TempDir tmp;
   const std::string log = tmp.path("big.log");
-  REQUIRE(run("/bin/sh", {"-c", fmt::format("'{}' --bytes 20000000 --seed 6 > '{}'", TRACEGREP_LOGGEN, log)}).status == 0);
+  REQUIRE(run("/bin/sh", {"-c", fmt::format("'{}' --bytes 20000000 --seed 6 > '{}'", TRACEGREP_LOGGEN, log)})
+              .status == 0);
   const std::string db = tmp.path("i.db");
   Result a, b;
   std::thread ta([&] { a = index(db, {log}); });
@@ -309,9 +314,12 @@ TEST_CASE("a full disk is a clear error and the index stays as it was", "[e2e][i
   REQUIRE(index(db, {testdata("app.log")}).status == 0);
   const std::string before = query(db, {"-c"}).out;
   const std::string big = tmp.path("big.log");
-  REQUIRE(run("/bin/sh", {"-c", fmt::format("'{}' --bytes 30000000 --seed 8 > '{}'", TRACEGREP_LOGGEN, big)}).status == 0);
+  REQUIRE(run("/bin/sh", {"-c", fmt::format("'{}' --bytes 30000000 --seed 8 > '{}'", TRACEGREP_LOGGEN, big)})
+              .status == 0);
   // Files of at most 2 MB: the index cannot grow past that, as on a full disk.
-  const auto r = run("/bin/sh", {"-c", fmt::format("ulimit -f 2048; exec '{}' index -q --db '{}' '{}'", TRACEGREP_BIN, db, big)});
+  const auto r =
+      run("/bin/sh",
+          {"-c", fmt::format("ulimit -f 2048; exec '{}' index -q --db '{}' '{}'", TRACEGREP_BIN, db, big)});
   SHOW(r);
   CHECK(r.status == 2);
   CHECK(r.err.rfind("tracegrep: " + db + ": ", 0) == 0);
@@ -330,7 +338,8 @@ TEST_CASE("from a terminal with no FILE, the default index is searched", "[e2e][
   o.env = {"TRACEGREP_DB=" + tmp.path("env.db")};
   REQUIRE(run(TRACEGREP_BIN, {"index", "-q", testdata("app.log")}, o).status == 0);
   // script(1) gives the command a terminal for standard input.
-  const auto r = run("/usr/bin/script", {"-qec", fmt::format("'{}' -c --color=never -s d6b3", TRACEGREP_BIN), "/dev/null"}, o);
+  const auto r = run("/usr/bin/script",
+                     {"-qec", fmt::format("'{}' -c --color=never -s d6b3", TRACEGREP_BIN), "/dev/null"}, o);
   SHOW(r);
   CHECK(r.status == 0);
   CHECK(r.out.find("66") != std::string::npos);

@@ -1,8 +1,8 @@
 // Live input: entries appear while the writer is still open; --follow keeps
 // up across rotation and truncation.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -49,7 +49,8 @@ TEST_CASE("a live pipe prints each entry while the writer is still open", "[e2e]
 TEST_CASE("a live gzip stream is decoded as it arrives", "[e2e][live]") {
   // gzip -c of a file that is still being written flushes only at the end,
   // so here the point is that a pipe of gzip is recognised and read.
-  const auto r = run("/bin/sh", {"-c", fmt::format("printf '%s' '{}' | gzip -c | '{}' -s 12345678", kA, TRACEGREP_BIN)});
+  const auto r =
+      run("/bin/sh", {"-c", fmt::format("printf '%s' '{}' | gzip -c | '{}' -s 12345678", kA, TRACEGREP_BIN)});
   CHECK(r.out == kA);
 }
 
@@ -72,7 +73,8 @@ TEST_CASE("following a file reads it whole, then keeps up across rotation and tr
   // copytruncate: the same file cut to nothing, then written again.
   std::filesystem::resize_file(log, 0);
   std::this_thread::sleep_for(300ms);
-  const std::string e = "2024-01-15 10:30:19,000 - INFO - [req=eeee0005|session=12345678] - after truncation\n";
+  const std::string e =
+      "2024-01-15 10:30:19,000 - INFO - [req=eeee0005|session=12345678] - after truncation\n";
   append(log, e);
   CHECK(p.read_until("after truncation\n", 5s) == kA + kC + d + e);
   p.kill();

@@ -1,7 +1,8 @@
 // The real binary on real files and pipes: exit codes, messages, inputs,
 // options, and hostile input.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+
+#include <catch2/catch.hpp>
 
 #include "support/subprocess.hpp"
 
@@ -35,7 +36,8 @@ TEST_CASE("a mistyped subcommand gets a suggestion", "[e2e]") {
   const auto r = run_tracegrep({"indx", "app.log"});
   CHECK(r.status == 2);
   CHECK(r.err == "tracegrep: indx: No such file or directory (did you mean 'tracegrep index'?)\n");
-  CHECK(run_tracegrep({"timelin", "-s", "x"}).err.find("did you mean 'tracegrep timeline'") != std::string::npos);
+  CHECK(run_tracegrep({"timelin", "-s", "x"}).err.find("did you mean 'tracegrep timeline'") !=
+        std::string::npos);
 }
 
 TEST_CASE("a directory is reported as one", "[e2e]") {
@@ -178,7 +180,8 @@ TEST_CASE("NO_COLOR and --color=never", "[e2e]") {
 
 TEST_CASE("a closed pipe ends the run quietly", "[e2e]") {
   TempDir tmp;
-  const auto r = run("/bin/sh", {"-c", fmt::format("'{}' app.log app.log app.log | head -n 1", TRACEGREP_BIN)});
+  const auto r =
+      run("/bin/sh", {"-c", fmt::format("'{}' app.log app.log app.log | head -n 1", TRACEGREP_BIN)});
   SHOW(r);
   CHECK(r.status == 0);
   CHECK(r.err.empty());
@@ -204,8 +207,8 @@ TEST_CASE("a huge line is cut with a marker, memory stays bounded", "[e2e]") {
   CHECK(piped.out == file.out);
 #ifndef TRACEGREP_SANITIZED  // ASan reserves terabytes of address space
   // ...in bounded memory: 100 MB of address space for a 100 MB line.
-  const auto bounded = run("/bin/sh", {"-c", "ulimit -v 100000; exec \"$0\" -s 12345678", TRACEGREP_BIN},
-                           with_stdin(log));
+  const auto bounded =
+      run("/bin/sh", {"-c", "ulimit -v 100000; exec \"$0\" -s 12345678", TRACEGREP_BIN}, with_stdin(log));
   CHECK(bounded.status == 0);
   CHECK(bounded.out == file.out);
 #endif
@@ -235,7 +238,8 @@ TEST_CASE("a truncated .gz reports an error after printing what it decoded", "[e
   const auto r = run_tracegrep({"-c", tmp.path("cut.log.gz")});
   SHOW(r);
   CHECK(r.status == 2);
-  CHECK(r.err == "tracegrep: " + tmp.path("cut.log.gz") + ": unexpected end of gzip data (truncated file?)\n");
+  CHECK(r.err ==
+        "tracegrep: " + tmp.path("cut.log.gz") + ": unexpected end of gzip data (truncated file?)\n");
   CHECK(std::stoul(r.out) > 100);
 }
 
@@ -243,7 +247,7 @@ TEST_CASE("testdata is exactly what the generator in bench/ makes", "[e2e]") {
   auto r = run(TRACEGREP_LOGGEN, {"--bytes", "150000", "--seed", "1", "--service", "api"});
   CHECK(r.status == 0);
   CHECK(r.out == read_file(testdata("app.log")));
-  r = run(TRACEGREP_LOGGEN, {"--bytes", "60000", "--seed", "2", "--service", "worker", "--start",
-                             "2024-01-15 09:00:01"});
+  r = run(TRACEGREP_LOGGEN,
+          {"--bytes", "60000", "--seed", "2", "--service", "worker", "--start", "2024-01-15 09:00:01"});
   CHECK(r.out == read_file(testdata("worker.log")));
 }

@@ -1,10 +1,10 @@
 // The example service, started on 127.0.0.1, under concurrent requests
 // using every session-id source; then tracegrep reads its log: each request
 // holds exactly its own entries, none lost, none from another request.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include <catch2/catch.hpp>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -52,16 +52,26 @@ TEST_CASE("the example service: each request's timeline holds exactly its own en
         std::string expect;
         const std::string id = random_hex(rng, 16);
         switch ((t * kPerThread + i) % 5) {
-          case 0: headers.emplace("X-Session-ID", id); expect = id.substr(0, 8); break;
-          case 1: headers.emplace("X-Correlation-ID", id); expect = id.substr(0, 8); break;
-          case 2: path += "&session_id=" + id; expect = id.substr(0, 8); break;
+          case 0:
+            headers.emplace("X-Session-ID", id);
+            expect = id.substr(0, 8);
+            break;
+          case 1:
+            headers.emplace("X-Correlation-ID", id);
+            expect = id.substr(0, 8);
+            break;
+          case 2:
+            path += "&session_id=" + id;
+            expect = id.substr(0, 8);
+            break;
           case 3: {
             const std::string token = "tok." + id + ".sig";
             headers.emplace("Authorization", "Bearer " + token);
             expect = tracegrep::derived_id(token).substr(0, 8);
             break;
           }
-          default: break;  // no session given: a new one
+          default:
+            break;  // no session given: a new one
         }
         const auto res = client.Post(path, headers, "", "text/plain");
         REQUIRE(res);

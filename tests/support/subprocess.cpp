@@ -37,9 +37,8 @@ std::vector<char*> argv_of(const std::string& program, const std::vector<std::st
   return argv;
 }
 
-pid_t spawn(const std::string& program, const std::vector<std::string>& args, const Pipe& in,
-            const Pipe& out, const Pipe* err, const std::string& cwd,
-            const std::vector<std::string>& extra_env) {
+pid_t spawn(const std::string& program, const std::vector<std::string>& args, const Pipe& in, const Pipe& out,
+            const Pipe* err, const std::string& cwd, const std::vector<std::string>& extra_env) {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_adddup2(&fa, in.r, 0);
@@ -74,9 +73,7 @@ int decode(int wstatus) {
 
 }  // namespace
 
-std::string testdata(const std::string& relative) {
-  return std::string(TRACEGREP_TESTDATA) + "/" + relative;
-}
+std::string testdata(const std::string& relative) { return std::string(TRACEGREP_TESTDATA) + "/" + relative; }
 
 std::string read_file(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
@@ -101,12 +98,10 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(dir_, ec);
 }
 
-Result run(const std::string& program, const std::vector<std::string>& args,
-           const RunOptions& options) {
+Result run(const std::string& program, const std::vector<std::string>& args, const RunOptions& options) {
   Pipe in, out, err;
   const pid_t pid = spawn(program, args, in, out, &err,
-                          options.cwd.empty() ? std::string(TRACEGREP_TESTDATA) : options.cwd,
-                          options.env);
+                          options.cwd.empty() ? std::string(TRACEGREP_TESTDATA) : options.cwd, options.env);
   ::close(in.r);
   ::close(out.w);
   ::close(err.w);
@@ -192,8 +187,8 @@ std::string Live::read_until(const std::string& needle, std::chrono::millisecond
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   char buf[4096];
   while (got_.find(needle) == std::string::npos) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
     pollfd pfd{out_, POLLIN, 0};
     if (::poll(&pfd, 1, static_cast<int>(left.count())) <= 0) continue;

@@ -17,8 +17,8 @@ struct Result {
 };
 
 struct RunOptions {
-  std::string input;           ///< written to stdin, then closed
-  std::string cwd;             ///< empty: the test data directory
+  std::string input;             ///< written to stdin, then closed
+  std::string cwd;               ///< empty: the test data directory
   std::vector<std::string> env;  ///< extra NAME=value
 };
 
@@ -30,8 +30,7 @@ inline RunOptions with_stdin(std::string input) {
 }
 
 /// Runs `program` with `args` and waits (at most 60 s, then kills it).
-Result run(const std::string& program, const std::vector<std::string>& args,
-           const RunOptions& options = {});
+Result run(const std::string& program, const std::vector<std::string>& args, const RunOptions& options = {});
 
 /// Runs tracegrep in the testdata directory.
 Result run_tracegrep(const std::vector<std::string>& args, const RunOptions& options = {});

@@ -1,8 +1,9 @@
 // Entry assembly: tracebacks, leading lines, cut entries, and the same result
 // whatever the chunking and whether or not the literal skip is used.
+#include "parse/assembler.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "parse/assembler.hpp"
 #include "recorder.hpp"
 
 using namespace tracegrep;
@@ -138,9 +139,10 @@ TEST_CASE("a cut line from the reader counts as one line", "[parse]") {
 
 TEST_CASE("CRLF files assemble like LF files", "[parse]") {
   auto f = filter_of({});
-  const auto got = scan("2024-01-15 10:30:15 - INFO - [req=r|session=s] - a\r\nTraceback\r\n"
-                        "2024-01-15 10:30:16 - INFO - [req=r|session=s] - b\r\n",
-                        *f, 1 << 20);
+  const auto got = scan(
+      "2024-01-15 10:30:15 - INFO - [req=r|session=s] - a\r\nTraceback\r\n"
+      "2024-01-15 10:30:16 - INFO - [req=r|session=s] - b\r\n",
+      *f, 1 << 20);
   REQUIRE(got.size() == 2);
   CHECK(got[0].text == "2024-01-15 10:30:15 - INFO - [req=r|session=s] - a\r\nTraceback\r\n");
 }

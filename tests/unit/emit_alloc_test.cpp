@@ -1,8 +1,7 @@
 // A log call with a context allocates nothing once warm: counted by
 // replacing the global operator new in this test binary alone.
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <new>
 
@@ -45,7 +44,8 @@ TEST_CASE("a log call with a context allocates nothing in steady state", "[emit]
   logger.debug("below the threshold {}", 1);
   const std::size_t after = g_allocations.load();
   CHECK(after - before == 0);
-  CHECK(sink->last.find(" - INFO - [req=a1b2c3d4|session=12345678] - Processing payment for user alice amount ") !=
+  CHECK(sink->last.find(
+            " - INFO - [req=a1b2c3d4|session=12345678] - Processing payment for user alice amount ") !=
         std::string::npos);
 }
 

@@ -1,11 +1,11 @@
 // The emitter: context scopes and propagation (threads, async, executors,
 // coroutines), ids, session extraction, escaping, sinks, and a round trip
 // through tracegrep's own parser.
-#include <catch2/catch.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -107,7 +107,9 @@ class Pool {
 // Resumes the awaiting coroutine on a new thread, as an I/O completion would.
 struct ResumeOnOtherThread {
   bool await_ready() { return false; }
-  void await_suspend(std::coroutine_handle<> h) { std::thread([h] { h.resume(); }).detach(); }
+  void await_suspend(std::coroutine_handle<> h) {
+    std::thread([h] { h.resume(); }).detach();
+  }
   std::thread::id await_resume() { return std::this_thread::get_id(); }
 };
 
@@ -164,7 +166,8 @@ TEST_CASE("wrap and thread carry a snapshot to another thread, changes never lea
 TEST_CASE("async tasks inherit the context", "[emit]") {
   ContextScope scope(md("async000", "req00004"));
   std::vector<std::future<std::string>> futures;
-  for (int i = 0; i < 8; ++i) futures.push_back(tracegrep::async(std::launch::async, [] { return current_tag(); }));
+  for (int i = 0; i < 8; ++i)
+    futures.push_back(tracegrep::async(std::launch::async, [] { return current_tag(); }));
   for (auto& f : futures) CHECK(f.get() == "[req=req00004|session=async000]");
 }
 
@@ -273,8 +276,8 @@ TEST_CASE("session ids come from the request in the article's order, always safe
   headers.clear();
   CHECK(session_id_from(lookup, "").size() == 32);
   // Unsafe ids never reach the log as they are.
-  for (const std::string& bad : {std::string("x]|session=forged"), std::string("a b"), std::string("\x1b[31m"),
-                                std::string(200000, 'a'), std::string("none")}) {
+  for (const std::string& bad : {std::string("x]|session=forged"), std::string("a b"),
+                                 std::string("\x1b[31m"), std::string(200000, 'a'), std::string("none")}) {
     headers = {{"X-Session-ID", bad}};
     const std::string got = session_id_from(lookup, "");
     CHECK(got == derived_id(bad));
@@ -342,9 +345,11 @@ TEST_CASE("exceptions are written as indented continuation lines of one entry", 
   const auto entries = parse_entries(sink->text);
   REQUIRE(entries.size() == 1);
   const std::string& text = entries[0].text;
-  CHECK(text.find(" - ERROR - [req=req00009|session=exc00000] - Payment gateway timeout\n") != std::string::npos);
+  CHECK(text.find(" - ERROR - [req=req00009|session=exc00000] - Payment gateway timeout\n") !=
+        std::string::npos);
   CHECK(text.find("\n  std::logic_error: charge failed\n") != std::string::npos);
-  CHECK(text.find("\n  caused by std::runtime_error: gateway did not answer\\n2024-01-15") != std::string::npos);
+  CHECK(text.find("\n  caused by std::runtime_error: gateway did not answer\\n2024-01-15") !=
+        std::string::npos);
 }
 
 TEST_CASE("the written line: format, level names, threshold", "[emit]") {
@@ -360,9 +365,9 @@ TEST_CASE("the written line: format, level names, threshold", "[emit]") {
   CHECK(t[19] == ',');
   format::Timestamp ts;
   CHECK(format::parse_timestamp(t, ts) == 23);
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  const auto now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   CHECK(std::abs(ts.seconds - now) < 5);  // UTC, as asked
   CHECK(t.find(" - CRITICAL - ") != std::string::npos);
 }
@@ -382,9 +387,9 @@ TEST_CASE("a failing sink never throws into the caller", "[emit]") {
 }
 
 TEST_CASE("threads and processes share one file without torn lines", "[emit]") {
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("tracegrep-emit-" + std::to_string(::getpid()) + ".log"))
-                               .string();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("tracegrep-emit-" + std::to_string(::getpid()) + ".log"))
+          .string();
   std::filesystem::remove(path);
   auto write_lines = [&](const std::string& who) {
     Logger logger(file_sink(path));

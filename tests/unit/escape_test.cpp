@@ -1,7 +1,7 @@
 // Untrusted bytes: nothing a terminal acts on passes raw; JSON stays valid.
-#include <catch2/catch.hpp>
-
 #include "print/escape.hpp"
+
+#include <catch2/catch.hpp>
 
 using tracegrep::append_json_string;
 using tracegrep::append_terminal_safe;
@@ -27,12 +27,14 @@ TEST_CASE("terminal: control characters and escapes are made visible", "[print]"
   CHECK(term("crlf\r\n") == "crlf\n");
   CHECK(term(std::string("nul\0x", 5)) == "nul\\x00x");
   CHECK(term("\x7f") == "\\x7f");
-  CHECK(term("\xc2\x9b" "31m") == "\\u{009b}31m");  // 8-bit CSI
-  CHECK(term("\xe2\x80\xae" "abc") == "\\u{202e}abc");  // right-to-left override
+  CHECK(term("\xc2\x9b"
+             "31m") == "\\u{009b}31m");  // 8-bit CSI
+  CHECK(term("\xe2\x80\xae"
+             "abc") == "\\u{202e}abc");  // right-to-left override
   CHECK(term("\xff\xfe") == "\\xff\\xfe");
   CHECK(term("\xc3\x28") == "\\xc3(");
   CHECK(term("\xed\xa0\x80") == "\\xed\\xa0\\x80");  // a UTF-16 surrogate
-  CHECK(term("\xc0\xaf") == "\\xc0\\xaf");          // overlong '/'
+  CHECK(term("\xc0\xaf") == "\\xc0\\xaf");           // overlong '/'
 }
 
 TEST_CASE("json: escapes and invalid UTF-8", "[print]") {

@@ -1,7 +1,8 @@
 // Filters: ids, levels, time windows, patterns, and their errors.
+#include "match/filter.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "match/filter.hpp"
 #include "match/time_bound.hpp"
 
 using namespace tracegrep;
@@ -137,7 +138,8 @@ TEST_CASE("count_newlines over every length and alignment", "[match]") {
   for (int i = 0; i < 300; ++i) s += (i % 7 == 0) ? '\n' : 'x';
   for (std::size_t from = 0; from < 40; ++from) {
     for (std::size_t to = from; to <= s.size(); to += 13) {
-      const auto expected = static_cast<std::size_t>(std::count(s.begin() + static_cast<long>(from), s.begin() + static_cast<long>(to), '\n'));
+      const auto expected = static_cast<std::size_t>(
+          std::count(s.begin() + static_cast<long>(from), s.begin() + static_cast<long>(to), '\n'));
       REQUIRE(count_newlines(s.data() + from, s.data() + to) == expected);
     }
   }

@@ -1,7 +1,7 @@
 // The format's rules: timestamps, levels, the session-prefix rule.
-#include <catch2/catch.hpp>
-
 #include "tracegrep/format.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace tracegrep::format;
 

@@ -1,7 +1,7 @@
 // The layouts and tags of an entry's first line.
-#include <catch2/catch.hpp>
-
 #include "parse/header.hpp"
+
+#include <catch2/catch.hpp>
 
 using tracegrep::Header;
 using tracegrep::parse_header;
@@ -9,7 +9,8 @@ using tracegrep::format::Level;
 
 TEST_CASE("the Python reference layout", "[parse]") {
   Header h;
-  REQUIRE(parse_header("2024-01-15 10:30:15,123 - ERROR - [req=a1b2c3d4|session=12345678] - Payment gateway timeout\n", h));
+  REQUIRE(parse_header(
+      "2024-01-15 10:30:15,123 - ERROR - [req=a1b2c3d4|session=12345678] - Payment gateway timeout\n", h));
   CHECK(h.has_ts);
   CHECK(h.level == Level::kError);
   CHECK(h.level_text == "ERROR");
@@ -89,7 +90,8 @@ TEST_CASE("broken tags are message text, not errors", "[parse]") {
 
 TEST_CASE("a tag-like string inside the message is not the tag", "[parse]") {
   Header h;
-  REQUIRE(parse_header("2024-01-15 10:30:15 - INFO - [req=ok|session=aaaa0000] - see [req=x|session=12345678]", h));
+  REQUIRE(parse_header(
+      "2024-01-15 10:30:15 - INFO - [req=ok|session=aaaa0000] - see [req=x|session=12345678]", h));
   CHECK(h.session == "aaaa0000");
   REQUIRE(parse_header("2024-01-15 10:30:15 - INFO - user said [req=x|session=12345678]", h));
   CHECK_FALSE(h.has_tag);

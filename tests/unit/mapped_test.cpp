@@ -1,8 +1,8 @@
 // Mapped reading: a file truncated while it is read (copytruncate) is an
 // error message, never a crash, and no zeros reach the output.
-#include <catch2/catch.hpp>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 
@@ -32,9 +32,9 @@ class Truncator : public test::Recorder {
 };
 
 std::string temp_log(std::size_t entries) {
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("tracegrep-mapped-" + std::to_string(::getpid()) + ".log"))
-                               .string();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("tracegrep-mapped-" + std::to_string(::getpid()) + ".log"))
+          .string();
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
   for (std::size_t i = 0; i < entries; ++i) {
     f << "2024-01-15 10:30:15,123 - INFO - [req=r" << i << "|session=12345678] - entry " << i << "\n";
@@ -81,9 +81,9 @@ class Digest : public EntrySink {
 
 // About 75 MB, over the size at which a file is searched in two halves.
 std::string big_log(unsigned sessions) {
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("tracegrep-big-" + std::to_string(::getpid()) + ".log"))
-                               .string();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("tracegrep-big-" + std::to_string(::getpid()) + ".log"))
+          .string();
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
   std::string chunk;
   for (unsigned i = 0; i < 800000; ++i) {

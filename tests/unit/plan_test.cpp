@@ -1,7 +1,7 @@
 // The second argument step: values -> plan, with errors that name the culprit.
-#include <catch2/catch.hpp>
-
 #include "cli/plan.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace tracegrep;
 
@@ -27,8 +27,9 @@ TEST_CASE("plan errors name the value and the accepted forms", "[cli]") {
   a = {};
   a.since = "yesterday";
   CHECK_FALSE(make_plan(a, out, error));
-  CHECK(error == "--since 'yesterday': not a time; use YYYY-MM-DD, YYYY-MM-DD HH:MM, or "
-                 "YYYY-MM-DD[ T]HH:MM:SS[.fff][Z|+HH:MM]");
+  CHECK(error ==
+        "--since 'yesterday': not a time; use YYYY-MM-DD, YYYY-MM-DD HH:MM, or "
+        "YYYY-MM-DD[ T]HH:MM:SS[.fff][Z|+HH:MM]");
   a = {};
   a.max_entry_size = "10";
   CHECK_FALSE(make_plan(a, out, error));

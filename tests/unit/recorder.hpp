@@ -22,8 +22,8 @@ struct Recorded {
 class Recorder : public EntrySink {
  public:
   Flow entry(const Entry& e) override {
-    entries.push_back({std::string(e.text), std::string(e.header->session),
-                       std::string(e.header->req), e.line, e.cut});
+    entries.push_back(
+        {std::string(e.text), std::string(e.header->session), std::string(e.header->req), e.line, e.cut});
     return stop_after && entries.size() >= stop_after ? Flow::kStop : Flow::kContinue;
   }
   Flow late_lines(std::string_view lines) override {

@@ -1,13 +1,14 @@
 // spdlog in tracegrep's format: the same bytes as tracegrep::Logger after
 // the timestamp, and the context of the calling thread.
-#include <catch2/catch.hpp>
+#include "tracegrep/spdlog.hpp"
+
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <catch2/catch.hpp>
 #include <sstream>
 
 #include "parse/header.hpp"
-#include "tracegrep/spdlog.hpp"
 
 using namespace tracegrep;
 

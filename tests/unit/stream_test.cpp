@@ -1,13 +1,14 @@
 // Byte sources: gzip members, corrupt data, and the bounded line feeder.
-#include <catch2/catch.hpp>
+#include "source/stream.hpp"
+
 #include <zlib.h>
 
+#include <catch2/catch.hpp>
 #include <memory>
 
 #include "parse/assembler.hpp"
 #include "recorder.hpp"
 #include "source/feeder.hpp"
-#include "source/stream.hpp"
 
 using namespace tracegrep;
 

@@ -1,7 +1,7 @@
 // timeline/: ordering, offsets, gaps and the clock notes, on hand-made items.
-#include <catch2/catch.hpp>
-
 #include "timeline/timeline.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace tracegrep;
 using timeline::Item;
@@ -33,7 +33,9 @@ TEST_CASE("a request across midnight keeps its order and a positive duration", "
 
 TEST_CASE("many entries in one second without a fraction keep their file order", "[timeline]") {
   std::vector<Item> items;
-  for (int i = 0; i < 5; ++i) items.push_back(item("2024-01-15 10:00:00", "a", 1, static_cast<std::uint64_t>(i + 1), std::to_string(i).c_str()));
+  for (int i = 0; i < 5; ++i)
+    items.push_back(
+        item("2024-01-15 10:00:00", "a", 1, static_cast<std::uint64_t>(i + 1), std::to_string(i).c_str()));
   items.push_back(item("2024-01-15 10:00:00", "b", 2, 1, "other service"));
   items.insert(items.begin() + 2, item("2024-01-15 10:00:00", "b", 2, 0, "b first"));
   const auto r = timeline::build_request(items);
@@ -55,8 +57,8 @@ TEST_CASE("a clock step back is noted, gaps stay non-negative", "[timeline]") {
 }
 
 TEST_CASE("sources with and without offsets are noted", "[timeline]") {
-  const auto r = timeline::build_request({item("2024-01-15T10:00:00Z", "a", 1, 1, "utc"),
-                                          item("2024-01-15 10:00:01", "b", 2, 1, "naive")});
+  const auto r = timeline::build_request(
+      {item("2024-01-15T10:00:00Z", "a", 1, 1, "utc"), item("2024-01-15 10:00:01", "b", 2, 1, "naive")});
   REQUIRE(r.notes.size() == 1);
   CHECK(r.notes[0].find("compared as written") != std::string::npos);
 }
