@@ -75,8 +75,9 @@ int index_command(const IndexArgs& args) {
   const std::string path = args.db.empty() ? default_index_path() : args.db;
   std::size_t max_entry = kDefaultMaxEntry;
   if (!args.max_entry_size.empty() &&
-      (!parse_size(args.max_entry_size, max_entry) || max_entry < kMinMaxEntry)) {
-    complain(fmt::format("--max-entry-size '{}': use a size of at least 4K, such as 65536, 64K or 1M",
+      (!parse_size(args.max_entry_size, max_entry) || max_entry < kMinMaxEntry ||
+                                        max_entry > kMaxMaxEntry)) {
+    complain(fmt::format("--max-entry-size '{}': use a size from 4K to 1G, such as 65536, 64K or 1M",
                          args.max_entry_size));
     return kExitError;
   }

@@ -110,9 +110,10 @@ std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::strin
 
   if (!a.max_entry_size.empty()) {
     if (!parse_size(a.max_entry_size, plan->input_options.max_entry) ||
-        plan->input_options.max_entry < kMinMaxEntry) {
+        plan->input_options.max_entry < kMinMaxEntry ||
+        plan->input_options.max_entry > kMaxMaxEntry) {
       error =
-          "--max-entry-size '" + a.max_entry_size + "': use a size of at least 4K, such as 65536, 64K or 1M";
+          "--max-entry-size '" + a.max_entry_size + "': use a size from 4K to 1G, such as 65536, 64K or 1M";
       return nullptr;
     }
   }

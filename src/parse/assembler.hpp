@@ -22,6 +22,8 @@ namespace tracegrep {
 inline constexpr std::size_t kDefaultMaxEntry = std::size_t{1} << 20;
 /// The smallest limit accepted: a first line must fit with its tag.
 inline constexpr std::size_t kMinMaxEntry = 4096;
+/// The largest: the index addresses a chunk's bytes with 32 bits.
+inline constexpr std::size_t kMaxMaxEntry = std::size_t{1} << 30;
 
 enum class LineNumbers { kOff, kCount };
 
