@@ -5,7 +5,9 @@
 // appear inside message text (where plain grep finds false matches).
 //
 //   tracegrep-loggen [--bytes N] [--seed S] [--service NAME] [--start "YYYY-MM-DD HH:MM:SS"]
-//                    [--print-ids]
+//                    [--print-ids] [--long-session N]
+// --long-session N keeps the printed session alive for N requests (for the
+// timeline bench's session of 1,000 requests).
 // --print-ids writes to stderr one full session id and one request id of the
 // log, both with entries, for benchmarks to search for.
 #include <cstdint>
@@ -89,6 +91,7 @@ int main(int argc, char** argv) {
   std::string service = "api";
   std::string start = "2024-01-15 09:00:00";
   bool print_ids = false;
+  unsigned long long long_session = 0;  // requests of the printed session (0: as random)
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -108,10 +111,12 @@ int main(int argc, char** argv) {
       start = value();
     else if (a == "--print-ids")
       print_ids = true;
+    else if (a == "--long-session")
+      long_session = std::strtoull(value().c_str(), nullptr, 10);
     else {
       std::fprintf(stderr,
                    "usage: tracegrep-loggen [--bytes N] [--seed S] [--service NAME] "
-                   "[--start TIME] [--print-ids]\n");
+                   "[--start TIME] [--print-ids] [--long-session N]\n");
       return 2;
     }
   }
@@ -141,6 +146,7 @@ int main(int argc, char** argv) {
   std::string out;
   out.reserve(1 << 20);
   std::uint64_t written = 0;
+  if (long_session > 0) sessions[requests[0].session].requests_left = static_cast<unsigned>(long_session);
   const std::string printed_session = sessions[requests[0].session].id;
   const std::string printed_request = requests[0].id;
   auto line = [&](const std::string& level, const std::string& req, const std::string& sess,
