@@ -1,15 +1,35 @@
 # Sourced by the bench scripts: builds tracegrep, makes (once) the
-# deterministic log of $bytes bytes, and defines what they share.
-#   sets: tg log session request s8 out; defines: median
+# deterministic log of $bytes bytes (loggen's extra arguments in $gen_args,
+# its name from $log_name), and defines what they share.
+#   sets: tg log session request s8 out; defines: median, time_commands
 bash .ci/build build >/dev/null
 tg=./build/src/tracegrep
 mkdir -p bench/data
-log=bench/data/scan-$bytes.log
+log=bench/data/${log_name:-scan}-$bytes.log
 if [ ! -s "$log" ]; then
-  ./build/bench/tracegrep-loggen --bytes "$bytes" --seed 7 --print-ids >"$log" 2>"$log.ids"
+  # shellcheck disable=SC2086
+  ./build/bench/tracegrep-loggen --bytes "$bytes" ${gen_args:---seed 7} --print-ids >"$log" 2>"$log.ids"
 fi
 read -r session request <"$log.ids"
 s8=${session:0:8}
 cat "$log" >/dev/null  # warm the page cache: every tool reads from memory
 out=bench/data/out.tmp  # not /dev/null: GNU grep stops at the first match when it sees that
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# time_commands RUNS: runs each of cmds[] RUNS times, interleaved, and sets
+# med[i] to the median wall time of cmds[i] in microseconds. EPOCHREALTIME
+# is read without forking a `date`.
+time_commands() {
+  local runs=$1 r i t0 t1
+  declare -gA med
+  declare -A samples
+  for ((r = 0; r < runs; r++)); do
+    for i in "${!cmds[@]}"; do
+      t0=${EPOCHREALTIME/./}
+      eval "${cmds[$i]}" >"$out"
+      t1=${EPOCHREALTIME/./}
+      samples[$i]+="$((t1 - t0)) "
+    done
+  done
+  for i in "${!cmds[@]}"; do med[$i]=$(echo "${samples[$i]}" | median); done
+}

@@ -23,17 +23,8 @@ echo "index again, nothing new: $(( (t1 - t0) / 1000 )) ms"
 
 names=("tracegrep --db -s FULLID" "tracegrep --db -r REQ" "grep -F session=ID8 log")
 cmds=("$tg --db $db -s $session" "$tg --db $db -r $request" "env LC_ALL=C grep -F session=$s8 $log")
-declare -A samples
-for ((r = 0; r < runs; r++)); do
-  for i in "${!cmds[@]}"; do
-    # EPOCHREALTIME: microseconds, read without forking a `date`.
-    t0=${EPOCHREALTIME/./}; eval "${cmds[$i]}" >"$out"; t1=${EPOCHREALTIME/./}
-    samples[$i]+="$((t1 - t0)) "
-  done
-done
-declare -A med
+time_commands "$runs"
 for i in "${!cmds[@]}"; do
-  med[$i]=$(echo "${samples[$i]}" | median)
   printf '%-28s %9.1f ms\n' "${names[$i]}" "$(echo "${med[$i]} / 1000" | bc -l)"
 done
 echo "grep / tracegrep -s: $(echo "scale=1; ${med[2]} / ${med[0]}" | bc)x faster (target >= 30x, <= 10 ms)"

@@ -9,7 +9,6 @@ bytes="${1:-1000000000}"
 runs="${2:-7}"
 command -v rg >/dev/null || { echo "installing ripgrep" >&2; apt-get install -y -qq ripgrep >/dev/null; }
 source bench/common.sh
-declare -A total
 names=()
 cmds=()
 add() { names+=("$1"); cmds+=("$2"); }
@@ -23,20 +22,9 @@ add "tracegrep -s, one core"   "taskset -c 0 $tg -s $session $log"
 add "tracegrep -s, stdin pipe" "cat $log | $tg -s $session"
 add "rg -F, stdin pipe"        "cat $log | rg -F session=$s8"
 
-declare -A samples
-for ((r = 0; r < runs; r++)); do
-  for i in "${!cmds[@]}"; do
-    # EPOCHREALTIME: microseconds, read without forking a `date`.
-    t0=${EPOCHREALTIME/./}
-    eval "${cmds[$i]}" >"$out"  # not /dev/null: GNU grep stops at the first match when it sees that
-    t1=${EPOCHREALTIME/./}
-    samples[$i]+="$((t1 - t0)) "
-  done
-done
-declare -A med
+time_commands "$runs"
 printf '%-26s %10s\n' "command ($(du -h "$log" | cut -f1) log, median of $runs)" "ms"
 for i in "${!cmds[@]}"; do
-  med[$i]=$(echo "${samples[$i]}" | median)
   printf '%-26s %10.1f\n' "${names[$i]}" "$(echo "${med[$i]} / 1000" | bc -l)"
 done
 ratio() { echo "scale=2; ${med[$1]} / ${med[$2]}" | bc -l; }

@@ -65,6 +65,28 @@ int collect(const ScanArgs& s, std::unique_ptr<Plan>& plan, Output& out, Collect
   return plan->db.empty() ? scan_into(*plan, out, collector) : query_into(*plan, out, collector);
 }
 
+// What the three commands share: the entries the scan arguments select,
+// read from files or the index.
+struct Collected {
+  Output out{1};
+  std::unique_ptr<Plan> plan;
+  Collector collector;
+  int rc = kExitMatch;
+  /// The exit code once the output was written.
+  int done() const { return rc == kExitError ? kExitError : kExitMatch; }
+};
+
+std::unique_ptr<Collected> collect_entries(ScanArgs s, const std::vector<std::string>& files, const std::string& db,
+                                           const std::string& since, const std::string& until) {
+  s.files = files;
+  s.db = db;
+  s.since = since;
+  s.until = until;
+  auto c = std::make_unique<Collected>();
+  c->rc = collect(s, c->plan, c->out, c->collector);
+  return c;
+}
+
 std::size_t terminal_width() {
   winsize w{};
   if (::ioctl(1, TIOCGWINSZ, &w) == 0 && w.ws_col > 20) return w.ws_col;
@@ -81,23 +103,20 @@ int timeline_command(const TimelineArgs& a) {
   ScanArgs s;
   if (!a.request.empty()) s.requests = {a.request};
   if (!a.session.empty()) s.sessions = {a.session};
-  s.files = a.files;
-  s.db = a.db;
   s.level = a.level;
-  s.since = a.since;
-  s.until = a.until;
   s.color = a.color;
-  Output out(1);
-  std::unique_ptr<Plan> plan;
-  Collector collector;
-  const int rc = collect(s, plan, out, collector);
-  if (rc == kExitError && collector.items.empty()) return rc;
+  const auto c = collect_entries(s, a.files, a.db, a.since, a.until);
+  if (c->rc == kExitError && c->collector.items.empty()) return c->rc;
+  Output& out = c->out;
+  auto& collector = c->collector;
+  const Plan* plan = c->plan.get();
   if (collector.items.empty()) {
     fmt::print(stderr, "tracegrep: {} {}: no entries\n", a.request.empty() ? "session" : "request",
                a.request.empty() ? a.session : a.request);
     return kExitNoMatch;
   }
   const std::string format = a.json ? "json" : a.format;
+  const int rc = c->rc;
   if (format == "chrome") {
     print_chrome_trace(collector.items, out);
   } else if (!a.request.empty()) {
@@ -126,10 +145,6 @@ int timeline_command(const TimelineArgs& a) {
 int requests_command(const RequestsArgs& a) {
   ScanArgs s;
   if (!a.session.empty()) s.sessions = {a.session};
-  s.files = a.files;
-  s.db = a.db;
-  s.since = a.since;
-  s.until = a.until;
   std::optional<format::Level> min_level;
   if (!a.level.empty()) {
     min_level = format::parse_level(a.level);
@@ -140,12 +155,9 @@ int requests_command(const RequestsArgs& a) {
       return kExitError;
     }
   }
-  Output out(1);
-  std::unique_ptr<Plan> plan;
-  Collector collector;
-  const int rc = collect(s, plan, out, collector);
-  if (rc == kExitError && collector.items.empty()) return rc;
-  auto requests = timeline::summarize(collector.items);
+  const auto c = collect_entries(s, a.files, a.db, a.since, a.until);
+  if (c->rc == kExitError && c->collector.items.empty()) return c->rc;
+  auto requests = timeline::summarize(c->collector.items);
   // Entries outside any request are not a request.
   std::erase_if(requests, [&](const timeline::RequestSummary& r) {
     return r.request.empty() || (min_level && format::level_rank(r.highest) < format::level_rank(*min_level));
@@ -155,31 +167,23 @@ int requests_command(const RequestsArgs& a) {
                      [](const auto& x, const auto& y) { return x.duration_ns > y.duration_ns; });
     if (requests.size() > a.slowest) requests.resize(a.slowest);
   }
-  if (requests.empty()) return rc == kExitError ? kExitError : kExitNoMatch;
+  if (requests.empty()) return c->rc == kExitError ? kExitError : kExitNoMatch;
   if (a.json)
-    print_requests_json(requests, out);
+    print_requests_json(requests, c->out);
   else
-    print_requests_table(requests, out, plan->style);
-  out.flush();
-  return rc == kExitError ? kExitError : kExitMatch;
+    print_requests_table(requests, c->out, c->plan->style);
+  c->out.flush();
+  return c->done();
 }
 
 int sessions_command(const SessionsArgs& a) {
-  ScanArgs s;
-  s.files = a.files;
-  s.db = a.db;
-  s.since = a.since;
-  s.until = a.until;
-  Output out(1);
-  std::unique_ptr<Plan> plan;
-  Collector collector;
-  const int rc = collect(s, plan, out, collector);
-  if (rc == kExitError && collector.items.empty()) return rc;
-  const auto sessions = summarize_sessions(collector.items);
-  if (sessions.empty()) return rc == kExitError ? kExitError : kExitNoMatch;
-  print_sessions(sessions, out, a.json);
-  out.flush();
-  return rc == kExitError ? kExitError : kExitMatch;
+  const auto c = collect_entries(ScanArgs{}, a.files, a.db, a.since, a.until);
+  if (c->rc == kExitError && c->collector.items.empty()) return c->rc;
+  const auto sessions = summarize_sessions(c->collector.items);
+  if (sessions.empty()) return c->rc == kExitError ? kExitError : kExitNoMatch;
+  print_sessions(sessions, c->out, a.json);
+  c->out.flush();
+  return c->done();
 }
 
 }  // namespace tracegrep
