@@ -7,6 +7,19 @@
 
 namespace tracegrep {
 
+namespace {
+
+// The options of the subcommands that read logs (files or the index).
+void add_source_options(CLI::App* cmd, std::vector<std::string>& files, std::string& db, std::string& since,
+                        std::string& until) {
+  cmd->add_option("--since", since, "Only entries at or after TIME")->type_name("TIME");
+  cmd->add_option("--until", until, "Only entries up to TIME")->type_name("TIME");
+  cmd->add_option("--db", db, "Read the index at PATH instead of files")->type_name("PATH");
+  cmd->add_option("FILE", files, "Logs to read; none: the index (from a terminal) or stdin")->type_name("");
+}
+
+}  // namespace
+
 ParsedArgs parse_args(int argc, char** argv) {
   ParsedArgs parsed;
   ScanArgs& a = parsed.scan;
@@ -75,33 +88,24 @@ ParsedArgs parse_args(int argc, char** argv) {
   tl->add_flag("--json", t.json, "The same as --format json");
   tl->add_option("--width", t.width, "With -s: the waterfall's width (default: the terminal's)")
       ->type_name("COLUMNS");
-  tl->add_option("--db", t.db, "Read the index at PATH instead of files")->type_name("PATH");
   tl->add_option("-l,--level", t.level, "Only entries of LEVEL or higher")->type_name("LEVEL");
-  tl->add_option("--since", t.since, "Only entries at or after TIME")->type_name("TIME");
-  tl->add_option("--until", t.until, "Only entries up to TIME")->type_name("TIME");
   tl->add_option("--color,--colour", t.color, "Colour: auto, always or never")
       ->type_name("WHEN")
       ->check(CLI::IsMember({"auto", "always", "never"}));
-  tl->add_option("FILE", t.files, "Logs to read; none: the index (from a terminal) or stdin")->type_name("");
+  add_source_options(tl, t.files, t.db, t.since, t.until);
   RequestsArgs& q = parsed.requests;
   CLI::App* rq =
       app.add_subcommand("requests", "A table of requests: start, duration, entries, highest level");
   rq->add_option("-s,--session", q.session, "Only the requests of this session")->type_name("ID");
   rq->add_option("-l,--level", q.level, "Only requests that reached LEVEL or higher")->type_name("LEVEL");
-  rq->add_option("--since", q.since, "Only entries at or after TIME")->type_name("TIME");
-  rq->add_option("--until", q.until, "Only entries up to TIME")->type_name("TIME");
   rq->add_option("--slowest", q.slowest, "The N longest requests, longest first")->type_name("N");
   rq->add_flag("--json", q.json, "One JSON object per request and line");
-  rq->add_option("--db", q.db, "Read the index at PATH instead of files")->type_name("PATH");
-  rq->add_option("FILE", q.files, "Logs to read; none: the index (from a terminal) or stdin")->type_name("");
+  add_source_options(rq, q.files, q.db, q.since, q.until);
   SessionsArgs& ss = parsed.sessions;
   CLI::App* se =
       app.add_subcommand("sessions", "A table of sessions: first and last seen, requests, entries, errors");
-  se->add_option("--since", ss.since, "Only entries at or after TIME")->type_name("TIME");
-  se->add_option("--until", ss.until, "Only entries up to TIME")->type_name("TIME");
   se->add_flag("--json", ss.json, "One JSON object per session and line");
-  se->add_option("--db", ss.db, "Read the index at PATH instead of files")->type_name("PATH");
-  se->add_option("FILE", ss.files, "Logs to read; none: the index (from a terminal) or stdin")->type_name("");
+  add_source_options(se, ss.files, ss.db, ss.since, ss.until);
   try {
     app.parse(argc, argv);
     if (index->parsed()) parsed.command = Command::kIndex;

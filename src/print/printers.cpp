@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "print/colors.hpp"
 #include "print/escape.hpp"
 
 namespace tracegrep {
@@ -14,25 +15,6 @@ constexpr std::string_view kSepColor = "\x1b[36m";
 constexpr std::string_view kRequestColor = "\x1b[1;36m";
 constexpr std::string_view kSessionColor = "\x1b[1;34m";
 constexpr std::string_view kMarkerColor = "\x1b[7m";
-
-std::string_view level_color(format::Level level) {
-  switch (level) {
-    case format::Level::kTrace:
-    case format::Level::kDebug:
-      return "\x1b[2m";
-    case format::Level::kInfo:
-      return "\x1b[32m";
-    case format::Level::kWarning:
-      return "\x1b[33m";
-    case format::Level::kError:
-      return "\x1b[1;31m";
-    case format::Level::kCritical:
-      return "\x1b[1;37;41m";
-    case format::Level::kNone:
-      break;
-  }
-  return {};
-}
 
 // Offset of `part` inside `whole`, when it is a view into it.
 bool offset_in(std::string_view whole, std::string_view part, std::size_t& at) {
@@ -97,7 +79,7 @@ void TextPrinter::first_line(const Entry& e, std::string_view line) {
   int count = 0;
   const Header& h = *e.header;
   std::size_t at = 0;
-  if (offset_in(line, h.level_text, at)) spans[count++] = {at, h.level_text.size(), level_color(h.level)};
+  if (offset_in(line, h.level_text, at)) spans[count++] = {at, h.level_text.size(), colors::level(h.level)};
   if (offset_in(line, h.req, at)) spans[count++] = {at, h.req.size(), kRequestColor};
   if (offset_in(line, h.session, at)) spans[count++] = {at, h.session.size(), kSessionColor};
   std::size_t pos = 0;

@@ -2,25 +2,13 @@
 
 #include <fmt/format.h>
 
+#include "print/colors.hpp"
 #include "print/escape.hpp"
 
 namespace tracegrep {
 namespace {
 
 std::string ms(std::int64_t ns) { return fmt::format("{:.3f} ms", static_cast<double>(ns) / 1e6); }
-
-std::string_view level_color(format::Level l) {
-  switch (l) {
-    case format::Level::kError:
-      return "\x1b[1;31m";
-    case format::Level::kCritical:
-      return "\x1b[1;37;41m";
-    case format::Level::kWarning:
-      return "\x1b[33m";
-    default:
-      return {};
-  }
-}
 
 }  // namespace
 
@@ -50,7 +38,7 @@ void print_request_timeline(const timeline::Request& r, Output& out, const TextS
     const std::string gap = i == 0 || !it.has_ts ? "" : "(+" + ms(r.gap_ns[i]) + ")";
     const std::string level = it.level_text.empty() ? "-" : std::string(format::level_name(it.level));
     std::string line = fmt::format("{:>13} {:>15} ", offset, gap);
-    const std::string_view lc = color ? level_color(it.level) : std::string_view();
+    const std::string_view lc = color ? colors::level(it.level) : std::string_view();
     line += lc;
     line += fmt::format("{:<8}", level);
     if (!lc.empty()) line += "\x1b[0m";
@@ -85,18 +73,6 @@ std::string join_sources(const std::vector<std::string>& sources, const TextStyl
   std::string out;
   for (const auto& s : sources) out += (out.empty() ? "" : ",") + safe_text(s, style);
   return out;
-}
-
-std::string_view bar_color(format::Level l) {
-  switch (l) {
-    case format::Level::kError:
-    case format::Level::kCritical:
-      return "\x1b[31m";
-    case format::Level::kWarning:
-      return "\x1b[33m";
-    default:
-      return "\x1b[32m";
-  }
 }
 
 std::string level_or_dash(format::Level l) {
@@ -158,7 +134,7 @@ void print_session(std::string_view session, const std::vector<timeline::Request
       const std::size_t a = col(*r.start);
       const std::size_t b = std::max(a, col(r.end ? *r.end : *r.start));
       line += std::string(a, ' ');
-      if (color) line += bar_color(r.highest);
+      if (color) line += colors::bar(r.highest);
       for (std::size_t i = a; i <= b; ++i) line += "\u2588";
       if (color) line += "\x1b[0m";
     } else if (r.start) {
