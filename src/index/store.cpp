@@ -1,6 +1,10 @@
 #include "index/store.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <algorithm>
 
@@ -78,26 +82,44 @@ bool decode_ids(std::string_view bytes, std::vector<std::int64_t>& out) {
   return shift == 0;
 }
 
+// Makes a new, empty index at `path` atomically: the schema is written to a
+// file beside it, which is renamed into place only when complete, so a crash
+// while creating never leaves a half-made index that the next run refuses.
+void create_index(const std::string& path) {
+  const std::string tmp = path + ".new-" + std::to_string(::getpid());
+  ::unlink(tmp.c_str());
+  {
+    db::Database d(tmp, db::OpenMode::kCreate);
+    // Journal mode is chosen before the first write: WAL lets queries read
+    // while `index` writes, and survives a crash at any point.
+    d.exec("PRAGMA journal_mode=WAL");
+    db::Transaction t(d);
+    d.exec(kSchema);
+    d.exec(("PRAGMA application_id=" + std::to_string(kApplicationId)).c_str());
+    d.exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str());
+    t.commit();
+  }  // closing checkpoints the WAL into the file and removes it
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int e = errno;
+    ::unlink(tmp.c_str());
+    throw db::Error(14, std::strerror(e));  // SQLITE_CANTOPEN
+  }
+}
+
 Store::Store(const std::string& path, Access access) {
   off_t size = 0;
-  const bool existed = exists(path, size);
+  bool existed = exists(path, size);
   if (!existed && access == Access::kRead) {
     throw BadIndex("no index here; make one with: tracegrep index FILE...");
   }
   if (existed && size == 0) throw BadIndex("an empty file, not a tracegrep index; left as it is");
-  db_ = std::make_unique<db::Database>(
-      path, access == Access::kRead ? db::OpenMode::kReadOnly
-                                    : (existed ? db::OpenMode::kReadWrite : db::OpenMode::kCreate));
   if (!existed) {
-    // Journal mode is chosen before the first write: WAL lets queries read
-    // while `index` writes, and survives a crash at any point.
-    db_->exec("PRAGMA journal_mode=WAL");
-    db::Transaction t(*db_);
-    db_->exec(kSchema);
-    db_->exec(("PRAGMA application_id=" + std::to_string(kApplicationId)).c_str());
-    db_->exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str());
-    t.commit();
-  } else {
+    create_index(path);
+    existed = true;
+  }
+  db_ = std::make_unique<db::Database>(
+      path, access == Access::kRead ? db::OpenMode::kReadOnly : db::OpenMode::kReadWrite);
+  {
     std::int64_t app = 0, version = 0;
     try {
       app = pragma(*db_, "PRAGMA application_id");

@@ -38,7 +38,7 @@ void print_request_timeline(const timeline::Request& r, Output& out, const TextS
     const std::string gap = i == 0 || !it.has_ts ? "" : "(+" + ms(r.gap_ns[i]) + ")";
     const std::string level = it.level_text.empty() ? "-" : std::string(format::level_name(it.level));
     std::string line = fmt::format("{:>13} {:>15} ", offset, gap);
-    const std::string_view lc = color ? colors::level(it.level) : std::string_view();
+    const std::string_view lc = color ? (format::level_rank(it.level) >= format::level_rank(format::Level::kWarning) ? colors::level(it.level) : std::string_view()) : std::string_view();
     line += lc;
     line += fmt::format("{:<8}", level);
     if (!lc.empty()) line += "\x1b[0m";
