@@ -13,9 +13,13 @@
 namespace tracegrep {
 namespace {
 
-// Copies the entries the scan or the index finds into timeline items.
+// Copies the entries the scan or the index finds into timeline items, or,
+// for the tables, only into summaries (memory then grows with the number of
+// requests and sessions, not of entries).
 class Collector : public EntrySink {
  public:
+  timeline::RequestSummarizer* requests = nullptr;  // set: summarise instead of keeping
+  SessionSummarizer* sessions = nullptr;
   void begin_input(const InputName& name) override {
     source_ = name.display;
     ++index_;
@@ -42,10 +46,14 @@ class Collector : public EntrySink {
       it.continuation.emplace_back(chomp(line));
       rest.remove_prefix(line.size());
     }
-    items.push_back(std::move(it));
+    ++seen;
+    if (requests) requests->add(it);
+    if (sessions) sessions->add(it);
+    if (!requests && !sessions) items.push_back(std::move(it));
     return Flow::kContinue;
   }
   std::vector<timeline::Item> items;
+  std::size_t seen = 0;
 
  private:
   std::string source_;
@@ -77,12 +85,16 @@ struct Collected {
 };
 
 std::unique_ptr<Collected> collect_entries(ScanArgs s, const std::vector<std::string>& files, const std::string& db,
-                                           const std::string& since, const std::string& until) {
+                                           const std::string& since, const std::string& until,
+                                           timeline::RequestSummarizer* requests = nullptr,
+                                           SessionSummarizer* sessions = nullptr) {
   s.files = files;
   s.db = db;
   s.since = since;
   s.until = until;
   auto c = std::make_unique<Collected>();
+  c->collector.requests = requests;
+  c->collector.sessions = sessions;
   c->rc = collect(s, c->plan, c->out, c->collector);
   return c;
 }
@@ -155,9 +167,10 @@ int requests_command(const RequestsArgs& a) {
       return kExitError;
     }
   }
-  const auto c = collect_entries(s, a.files, a.db, a.since, a.until);
-  if (c->rc == kExitError && c->collector.items.empty()) return c->rc;
-  auto requests = timeline::summarize(c->collector.items);
+  timeline::RequestSummarizer summarizer;
+  const auto c = collect_entries(s, a.files, a.db, a.since, a.until, &summarizer, nullptr);
+  if (c->rc == kExitError && c->collector.seen == 0) return c->rc;
+  auto requests = summarizer.take();
   // Entries outside any request are not a request.
   std::erase_if(requests, [&](const timeline::RequestSummary& r) {
     return r.request.empty() || (min_level && format::level_rank(r.highest) < format::level_rank(*min_level));
@@ -177,9 +190,10 @@ int requests_command(const RequestsArgs& a) {
 }
 
 int sessions_command(const SessionsArgs& a) {
-  const auto c = collect_entries(ScanArgs{}, a.files, a.db, a.since, a.until);
-  if (c->rc == kExitError && c->collector.items.empty()) return c->rc;
-  const auto sessions = summarize_sessions(c->collector.items);
+  SessionSummarizer summarizer;
+  const auto c = collect_entries(ScanArgs{}, a.files, a.db, a.since, a.until, nullptr, &summarizer);
+  if (c->rc == kExitError && c->collector.seen == 0) return c->rc;
+  const auto sessions = summarizer.take();
   if (sessions.empty()) return c->rc == kExitError ? kExitError : kExitNoMatch;
   print_sessions(sessions, c->out, a.json);
   c->out.flush();

@@ -151,24 +151,23 @@ void print_chrome_trace(const std::vector<timeline::Item>& items, Output& out) {
   out.write(s + "]}\n");
 }
 
-std::vector<SessionSummary> summarize_sessions(const std::vector<timeline::Item>& items) {
-  std::map<std::string, SessionSummary> by;
-  std::map<std::string, std::set<std::string>> requests;
-  for (const auto& it : items) {
-    if (it.session.empty()) continue;
-    SessionSummary& s = by[it.session];
-    s.session = it.session;
-    ++s.entries;
-    if (format::level_rank(it.level) >= format::level_rank(format::Level::kError)) ++s.errors;
-    if (!it.request.empty()) requests[it.session].insert(it.request);
-    if (it.has_ts) {
-      if (!s.first || it.ts < *s.first) s.first = it.ts;
-      if (!s.last || *s.last < it.ts) s.last = it.ts;
-    }
+void SessionSummarizer::add(const timeline::Item& it) {
+  if (it.session.empty()) return;
+  SessionSummary& s = by_[it.session];
+  s.session = it.session;
+  ++s.entries;
+  if (format::level_rank(it.level) >= format::level_rank(format::Level::kError)) ++s.errors;
+  if (!it.request.empty()) requests_[it.session].insert(it.request);
+  if (it.has_ts) {
+    if (!s.first || it.ts < *s.first) s.first = it.ts;
+    if (!s.last || *s.last < it.ts) s.last = it.ts;
   }
+}
+
+std::vector<SessionSummary> SessionSummarizer::take() {
   std::vector<SessionSummary> out;
-  for (auto& [id, s] : by) {
-    s.requests = requests[id].size();
+  for (auto& [id, s] : by_) {
+    s.requests = requests_[id].size();
     out.push_back(s);
   }
   std::stable_sort(out.begin(), out.end(), [](const SessionSummary& a, const SessionSummary& b) {

@@ -4,6 +4,8 @@
 // per entry.
 #pragma once
 
+#include <map>
+#include <set>
 #include <string_view>
 #include <vector>
 
@@ -33,7 +35,17 @@ struct SessionSummary {
   std::optional<format::Timestamp> first, last;
   std::size_t requests = 0, entries = 0, errors = 0;
 };
-std::vector<SessionSummary> summarize_sessions(const std::vector<timeline::Item>& items);
+/// Builds session summaries one item at a time (memory grows with the
+/// number of sessions and requests, not of entries).
+class SessionSummarizer {
+ public:
+  void add(const timeline::Item& it);
+  std::vector<SessionSummary> take();
+
+ private:
+  std::map<std::string, SessionSummary> by_;
+  std::map<std::string, std::set<std::string>> requests_;
+};
 void print_sessions(const std::vector<SessionSummary>& sessions, Output& out, bool json);
 
 }  // namespace tracegrep

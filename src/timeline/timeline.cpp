@@ -87,41 +87,44 @@ Request build_request(std::vector<Item> items) {
   return r;
 }
 
-std::vector<RequestSummary> summarize(const std::vector<Item>& items) {
-  std::vector<RequestSummary> out;
-  std::vector<std::pair<std::string, std::size_t>> index;  // request -> position in out, kept sorted
-  for (const Item& it : items) {
-    auto pos = std::lower_bound(index.begin(), index.end(), it.request,
-                                [](const auto& e, const std::string& k) { return e.first < k; });
-    if (pos == index.end() || pos->first != it.request) {
-      pos = index.insert(pos, {it.request, out.size()});
-      RequestSummary s;
-      s.request = it.request;
-      s.session = it.session;
-      s.first_message = it.message;
-      out.push_back(std::move(s));
-    }
-    RequestSummary& s = out[pos->second];
-    ++s.entries;
-    if (format::level_rank(it.level) > format::level_rank(s.highest)) s.highest = it.level;
-    if (std::find(s.sources.begin(), s.sources.end(), it.source) == s.sources.end())
-      s.sources.push_back(it.source);
-    if (it.has_ts) {
-      if (!s.start || it.ts < *s.start) {
-        s.start = it.ts;
-        s.first_message = it.message;
-      }
-      if (!s.end || *s.end < it.ts) s.end = it.ts;
-    }
+void RequestSummarizer::add(const Item& it) {
+  auto [pos, fresh] = index_.try_emplace(it.request, out_.size());
+  if (fresh) {
+    RequestSummary s;
+    s.request = it.request;
+    s.session = it.session;
+    s.first_message = it.message;
+    out_.push_back(std::move(s));
   }
-  for (RequestSummary& s : out) {
+  RequestSummary& s = out_[pos->second];
+  ++s.entries;
+  if (format::level_rank(it.level) > format::level_rank(s.highest)) s.highest = it.level;
+  if (std::find(s.sources.begin(), s.sources.end(), it.source) == s.sources.end()) s.sources.push_back(it.source);
+  if (it.has_ts) {
+    if (!s.start || it.ts < *s.start) {
+      s.start = it.ts;
+      s.first_message = it.message;
+    }
+    if (!s.end || *s.end < it.ts) s.end = it.ts;
+  }
+}
+
+std::vector<RequestSummary> RequestSummarizer::take() {
+  for (RequestSummary& s : out_) {
     if (s.start && s.end) s.duration_ns = diff_ns(*s.start, *s.end);
   }
-  std::stable_sort(out.begin(), out.end(), [](const RequestSummary& a, const RequestSummary& b) {
+  std::stable_sort(out_.begin(), out_.end(), [](const RequestSummary& a, const RequestSummary& b) {
     if (a.start && b.start) return *a.start < *b.start;
     return a.start.has_value() && !b.start.has_value();
   });
-  return out;
+  index_.clear();
+  return std::move(out_);
+}
+
+std::vector<RequestSummary> summarize(const std::vector<Item>& items) {
+  RequestSummarizer s;
+  for (const Item& it : items) s.add(it);
+  return s.take();
 }
 
 std::vector<Item> items_of(const std::vector<Item>& items, const std::string& request) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "tracegrep/format.hpp"
@@ -58,8 +59,21 @@ struct RequestSummary {
   std::string first_message;
 };
 
-/// Groups items by request, in order of their first entry in time (requests
-/// without a time last, in input order).
+/// Builds request summaries one item at a time: memory grows with the
+/// number of requests, not of entries.
+class RequestSummarizer {
+ public:
+  void add(const Item& it);
+  /// The summaries in order of their first entry in time (requests without a
+  /// time last, in the order they were seen).
+  std::vector<RequestSummary> take();
+
+ private:
+  std::vector<RequestSummary> out_;
+  std::unordered_map<std::string, std::size_t> index_;
+};
+
+/// Groups items by request, as RequestSummarizer does.
 std::vector<RequestSummary> summarize(const std::vector<Item>& items);
 
 /// The items of one request, from a larger set.
