@@ -140,6 +140,11 @@ inline bool is_safe_id(std::string_view id) {
 /// "\\xNN". A message can then never start a line, so never forge an entry.
 void append_escaped_message(std::string& out, std::string_view message);
 
+/// The index of the first byte of `message` that append_escaped_message
+/// changes, or message.size() when it would copy it as it is (16 bytes at a
+/// step: the logger checks every message).
+std::size_t first_to_escape(std::string_view message);
+
 /// Writes "YYYY-MM-DD HH:MM:SS" for `seconds` since the epoch (of the civil
 /// time wanted: local or UTC, the caller decides) into out[0..19).
 void write_date_time(char* out, std::int64_t seconds);

@@ -11,6 +11,8 @@
 #include <fmt/core.h>
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -30,6 +32,10 @@ class Sink {
  public:
   virtual ~Sink() = default;
   virtual void write(std::string_view line) = 0;
+  /// The same, with the time the line was stamped with (nanoseconds since
+  /// the epoch, CLOCK_REALTIME): a sink that puts the lines of several
+  /// threads in time order uses it. The logger calls this one.
+  virtual void write_at(std::string_view line, std::int64_t /*unix_ns*/) { write(line); }
   /// Makes what was written durable (the logger calls it after ERROR and
   /// CRITICAL lines, so a crash right after loses nothing that matters).
   virtual void flush() {}
@@ -38,12 +44,22 @@ class Sink {
 /// Standard error or output, each line in one write(2).
 std::shared_ptr<Sink> stderr_sink();
 std::shared_ptr<Sink> stdout_sink();
-/// A file opened for appending (O_APPEND). Lines are gathered in a buffer
-/// and written whole, several per write(2), so threads and processes sharing
-/// the file never tear or interleave lines; the buffer is written when it
-/// fills, every 100 ms, after ERROR and CRITICAL lines, and at exit.
+struct FileSinkOptions {
+  /// How long a line may wait in memory before it is written.
+  std::chrono::milliseconds interval{100};
+};
+
+/// A file opened for appending (O_APPEND). A log call never takes a lock
+/// or makes a system call: each thread copies its lines into its own buffer
+/// (512 KiB of address space per thread, touched as used) and a writer
+/// thread merges the threads' lines by time and writes them, whole and many
+/// per write(2), so the file is in time order and threads and processes
+/// sharing it never tear or interleave lines. Lines reach the file within
+/// options.interval (100 ms), when a thread's buffer is half full, after
+/// ERROR and CRITICAL lines (the call returns once they are written), and
+/// when the sink ends. fork() is safe: the child gets a writer of its own.
 /// Returns null, and reports to the error handler, when it cannot be opened.
-std::shared_ptr<Sink> file_sink(const std::string& path);
+std::shared_ptr<Sink> file_sink(const std::string& path, FileSinkOptions options = {});
 
 enum class Clock { kLocal, kUtc };
 
@@ -138,9 +154,10 @@ void critical(fmt::format_string<Args...> f, Args&&... args) {
   default_logger().critical(f, std::forward<Args>(args)...);
 }
 
-/// Renders one line as the logger writes it, into `out` (cleared first).
-/// For adapters (spdlog) and tests.
-void render_line(std::string& out, Level level, std::string_view tag, std::string_view message,
-                 Clock clock = Clock::kLocal);
+/// Renders one line as the logger writes it, into `out` (cleared first),
+/// and returns its time in nanoseconds since the epoch. For adapters
+/// (spdlog) and tests.
+std::int64_t render_line(std::string& out, Level level, std::string_view tag, std::string_view message,
+                         Clock clock = Clock::kLocal);
 
 }  // namespace tracegrep

@@ -17,20 +17,10 @@
 #include <thread>
 #include <vector>
 
+#include "emit/write.hpp"
+
 namespace tracegrep {
 namespace {
-
-// Writes all of `bytes`, retrying short writes; throws on failure.
-void write_fully(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw std::system_error(errno, std::generic_category(), "writing log lines");
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-}
 
 class FdSink : public Sink {
  public:
@@ -45,72 +35,6 @@ class FdSink : public Sink {
  private:
   int fd_;
   bool owned_;
-};
-
-// Whole lines gathered under a mutex and written together. A thread writes
-// the buffer out every 100 ms, so a quiet service's lines still appear.
-class BufferedFileSink : public Sink {
- public:
-  explicit BufferedFileSink(int fd) : fd_(fd), flusher_([this] { run(); }) { buf_.reserve(kCapacity); }
-  ~BufferedFileSink() override {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      quit_ = true;
-    }
-    wake_.notify_all();
-    flusher_.join();
-    flush_locked_noexcept();
-    ::close(fd_);
-  }
-  BufferedFileSink(const BufferedFileSink&) = delete;
-  BufferedFileSink& operator=(const BufferedFileSink&) = delete;
-
-  void write(std::string_view line) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (buf_.size() + line.size() > kCapacity) flush_locked();
-    if (line.size() >= kCapacity) {
-      write_fully(fd_, line);
-      return;
-    }
-    buf_.append(line);
-  }
-  void flush() override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    flush_locked();
-  }
-
- private:
-  static constexpr std::size_t kCapacity = std::size_t{64} << 10;
-
-  void flush_locked() {
-    if (buf_.empty()) return;
-    struct Clear {
-      std::string& b;
-      ~Clear() { b.clear(); }  // on failure the lines are dropped, not retried forever
-    } clear{buf_};
-    write_fully(fd_, buf_);
-  }
-  void flush_locked_noexcept() {
-    try {
-      flush_locked();
-    } catch (const std::exception& e) {
-      report_error(e.what());
-    }
-  }
-  void run() {
-    std::unique_lock<std::mutex> lock(mutex_);
-    while (!quit_) {
-      wake_.wait_for(lock, std::chrono::milliseconds(100));
-      flush_locked_noexcept();
-    }
-  }
-
-  int fd_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::string buf_;
-  bool quit_ = false;
-  std::thread flusher_;  // last: started once the rest exists
 };
 
 std::mutex g_handler_mutex;
@@ -130,10 +54,16 @@ std::vector<std::shared_ptr<Logger>>& kept_loggers() {
 struct SecondCache {
   std::int64_t second = -1;
   Clock clock = Clock::kLocal;
-  char text[19];
+  char text[23];  // and ",mmm"
 };
 
-void append_now(std::string& out, Clock clock) {
+// Appends to a std::string or an fmt buffer.
+void put(std::string& out, std::string_view s) { out.append(s); }
+void put(fmt::memory_buffer& out, std::string_view s) { out.append(s.data(), s.data() + s.size()); }
+
+// Appends the time and returns it in nanoseconds since the epoch.
+template <typename Out>
+std::int64_t append_now(Out& out, Clock clock) {
   thread_local SecondCache cache;
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);
@@ -145,14 +75,16 @@ void append_now(std::string& out, Clock clock) {
       civil += local.tm_gmtoff;
     }
     format::write_date_time(cache.text, civil);
+    cache.text[19] = ',';
     cache.second = ts.tv_sec;
     cache.clock = clock;
   }
-  out.append(cache.text, 19);
-  const long ms = ts.tv_nsec / 1'000'000;
-  const char frac[4] = {',', static_cast<char>('0' + ms / 100), static_cast<char>('0' + ms / 10 % 10),
-                        static_cast<char>('0' + ms % 10)};
-  out.append(frac, 4);
+  const auto ms = static_cast<unsigned>(ts.tv_nsec / 1'000'000);
+  cache.text[20] = static_cast<char>('0' + ms / 100);
+  cache.text[21] = static_cast<char>('0' + ms / 10 % 10);
+  cache.text[22] = static_cast<char>('0' + ms % 10);
+  put(out, std::string_view(cache.text, 23));
+  return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
 }
 
 std::string type_name(const std::exception& e) {
@@ -194,15 +126,6 @@ void append_exception_lines(std::string& out, std::exception_ptr e, int depth) {
 std::shared_ptr<Sink> stderr_sink() { return std::make_shared<FdSink>(2, false); }
 std::shared_ptr<Sink> stdout_sink() { return std::make_shared<FdSink>(1, false); }
 
-std::shared_ptr<Sink> file_sink(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    report_error(path + ": " + std::strerror(errno));
-    return nullptr;
-  }
-  return std::make_shared<BufferedFileSink>(fd);
-}
-
 void set_error_handler(std::function<void(std::string_view)> handler) {
   std::lock_guard<std::mutex> lock(g_handler_mutex);
   g_handler = std::move(handler);
@@ -232,22 +155,27 @@ void report_error(std::string_view what) {
 
 namespace {
 
-void append_prefix(std::string& out, Level level, std::string_view tag, Clock clock) {
+// Returns the line's time (nanoseconds since the epoch).
+template <typename Out>
+std::int64_t append_prefix(Out& out, Level level, std::string_view tag, Clock clock) {
   out.clear();
-  append_now(out, clock);
-  out += " - ";
-  out += format::level_name(level);
-  out += " - ";
-  out += tag;
-  out += " - ";
+  const std::int64_t now = append_now(out, clock);
+  put(out, " - ");
+  put(out, format::level_name(level));
+  put(out, " - ");
+  put(out, tag);
+  put(out, " - ");
+  return now;
 }
 
 }  // namespace
 
-void render_line(std::string& out, Level level, std::string_view tag, std::string_view message, Clock clock) {
-  append_prefix(out, level, tag, clock);
+std::int64_t render_line(std::string& out, Level level, std::string_view tag, std::string_view message,
+                         Clock clock) {
+  const std::int64_t now = append_prefix(out, level, tag, clock);
   format::append_escaped_message(out, message);
   out += '\n';
+  return now;
 }
 
 Logger::Logger(std::shared_ptr<Sink> sink, LoggerOptions options)
@@ -257,9 +185,10 @@ void Logger::write(Level level, std::string_view message) {
   if (!enabled(level)) return;
   try {
     thread_local std::string line;
-    render_line(line, level, detail::tag_of(detail::current_data()), message, clock_);
+    const std::int64_t now =
+        render_line(line, level, detail::tag_of(detail::current_data()), message, clock_);
     if (sink_) {
-      sink_->write(line);
+      sink_->write_at(line, now);
       if (level >= Level::kError) sink_->flush();
     }
   } catch (const std::exception& e) {
@@ -269,35 +198,69 @@ void Logger::write(Level level, std::string_view message) {
   }
 }
 
+namespace {
+
+// A thread's line buffer for vlog. It keeps the last line's prefix
+// ("time - LEVEL - [tag] - "): a call in the same second, at the same level
+// and under the same tag rewrites only the milliseconds.
+struct LineState {
+  fmt::memory_buffer line;
+  std::size_t prefix = 0;  // bytes of `line` that are the prefix
+  std::int64_t second = -1;
+  Clock clock = Clock::kLocal;
+  Level level = Level::kInfo;
+  std::string scratch, escaped;
+};
+
+// Starts `s.line` with the prefix; returns the time in ns since the epoch.
+std::int64_t start_line(LineState& s, Level level, std::string_view tag, Clock clock) {
+  const std::string_view name = format::level_name(level);
+  const std::size_t tag_at = 23 + 3 + name.size() + 3;
+  if (s.level == level && s.clock == clock && s.prefix == tag_at + tag.size() + 3 &&
+      std::memcmp(s.line.data() + tag_at, tag.data(), tag.size()) == 0) {
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    if (ts.tv_sec == s.second) {
+      const auto ms = static_cast<unsigned>(ts.tv_nsec / 1'000'000);
+      s.line.resize(s.prefix);
+      s.line[20] = static_cast<char>('0' + ms / 100);
+      s.line[21] = static_cast<char>('0' + ms / 10 % 10);
+      s.line[22] = static_cast<char>('0' + ms % 10);
+      return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+    }
+  }
+  const std::int64_t now = append_prefix(s.line, level, tag, clock);
+  s.prefix = s.line.size();
+  s.second = now / 1'000'000'000;
+  s.level = level;
+  s.clock = clock;
+  return now;
+}
+
+}  // namespace
+
 void Logger::vlog(Level level, fmt::string_view format, fmt::format_args args) {
   // The prefix and the message go into one fmt buffer (fmt writes fastest
-  // into its own), and the message is escaped in place: one pass and no
-  // copy in the common case.
+  // into its own), and the message is checked 16 bytes at a step and
+  // escaped only from its first unsafe byte: no copy in the common case.
   try {
-    thread_local std::string prefix;
-    thread_local fmt::memory_buffer line;
-    thread_local std::string scratch;
-    append_prefix(prefix, level, detail::tag_of(detail::current_data()), clock_);
-    line.clear();
-    line.append(prefix.data(), prefix.data() + prefix.size());
+    thread_local LineState state;
+    auto& line = state.line;
+    const std::int64_t now = start_line(state, level, detail::tag_of(detail::current_data()), clock_);
     const std::size_t start = line.size();
     fmt::vformat_to(fmt::appender(line), format, args);
-    std::size_t i = start;
-    for (; i < line.size(); ++i) {
-      const auto c = static_cast<unsigned char>(line[i]);
-      if (c < 0x20 || c == 0x7f || c == '\\') break;
-    }
+    const std::size_t i =
+        start + format::first_to_escape(std::string_view(line.data() + start, line.size() - start));
     if (i < line.size()) {
-      scratch.assign(line.data() + i, line.size() - i);
+      state.scratch.assign(line.data() + i, line.size() - i);
       line.resize(i);
-      thread_local std::string escaped;
-      escaped.clear();
-      format::append_escaped_message(escaped, scratch);
-      line.append(escaped.data(), escaped.data() + escaped.size());
+      state.escaped.clear();
+      format::append_escaped_message(state.escaped, state.scratch);
+      line.append(state.escaped.data(), state.escaped.data() + state.escaped.size());
     }
     line.push_back('\n');
     if (sink_) {
-      sink_->write(std::string_view(line.data(), line.size()));
+      sink_->write_at(std::string_view(line.data(), line.size()), now);
       if (level >= Level::kError) sink_->flush();
     }
   } catch (const std::exception& e) {
@@ -311,10 +274,11 @@ void Logger::exception(std::string_view message, std::exception_ptr e) {
   if (!enabled(Level::kError)) return;
   try {
     thread_local std::string entry;
-    render_line(entry, Level::kError, detail::tag_of(detail::current_data()), message, clock_);
+    const std::int64_t now =
+        render_line(entry, Level::kError, detail::tag_of(detail::current_data()), message, clock_);
     append_exception_lines(entry, e, 0);
     if (sink_) {
-      sink_->write(entry);  // the entry and its lines in one piece
+      sink_->write_at(entry, now);  // the entry and its lines in one piece
       sink_->flush();
     }
   } catch (const std::exception& ex) {

@@ -4,6 +4,10 @@
 
 #include <array>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace tracegrep::format {
 namespace {
 
@@ -162,12 +166,35 @@ bool starts_entry(std::string_view line) {
   return c == ' ' || c == '\t' || c == '\n';
 }
 
+namespace {
+bool needs_escape(unsigned char c) { return c < 0x20 || c == 0x7f || c == '\\'; }
+}  // namespace
+
+std::size_t first_to_escape(std::string_view message) {
+  const char* p = message.data();
+  const std::size_t n = message.size();
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i control_max = _mm_set1_epi8(0x1f), del = _mm_set1_epi8(0x7f), backslash = _mm_set1_epi8('\\');
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, control_max), v),
+                                     _mm_or_si128(_mm_cmpeq_epi8(v, del), _mm_cmpeq_epi8(v, backslash)));
+    if (const int mask = _mm_movemask_epi8(hit)) return i + static_cast<std::size_t>(__builtin_ctz(mask));
+  }
+#endif
+  for (; i < n; ++i)
+    if (needs_escape(static_cast<unsigned char>(p[i]))) return i;
+  return n;
+}
+
 void append_escaped_message(std::string& out, std::string_view message) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < message.size(); ++i) {
+  std::size_t start = first_to_escape(message);
+  out.append(message.data(), start);
+  for (std::size_t i = start; i < message.size(); ++i) {
     const auto c = static_cast<unsigned char>(message[i]);
-    if (c >= 0x20 && c != 0x7f && c != '\\') continue;
+    if (!needs_escape(c)) continue;
     out.append(message, start, i - start);
     start = i + 1;
     switch (c) {

@@ -105,13 +105,29 @@ class Pool {
 };
 
 // Resumes the awaiting coroutine on a new thread, as an I/O completion would.
+// join_resumers() waits until those threads have let go of the coroutines.
+std::mutex g_resumers_mutex;
+std::vector<std::thread> g_resumers;
 struct ResumeOnOtherThread {
   bool await_ready() { return false; }
   void await_suspend(std::coroutine_handle<> h) {
-    std::thread([h] { h.resume(); }).detach();
+    std::lock_guard<std::mutex> lock(g_resumers_mutex);
+    g_resumers.emplace_back([h] { h.resume(); });
   }
   std::thread::id await_resume() { return std::this_thread::get_id(); }
 };
+void join_resumers() {
+  for (;;) {
+    std::thread t;
+    {
+      std::lock_guard<std::mutex> lock(g_resumers_mutex);
+      if (g_resumers.empty()) return;
+      t = std::move(g_resumers.back());
+      g_resumers.pop_back();
+    }
+    t.join();
+  }
+}
 
 }  // namespace
 
@@ -173,6 +189,7 @@ TEST_CASE("async tasks inherit the context", "[emit]") {
 
 TEST_CASE("an executor adapter: captured at submit, installed for the task, restored after", "[emit]") {
   std::vector<std::string> seen(2);
+  std::vector<std::string> after;  // the worker's context after each task
   {
     Pool pool;
     ContextExecutor<Pool> executor(pool);
@@ -187,9 +204,10 @@ TEST_CASE("an executor adapter: captured at submit, installed for the task, rest
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     pool.post([] {});
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    CHECK(pool.after.size() >= 2);
-    for (const auto& t : pool.after) CHECK(t == "[req=pool0000|session=worker00]");
-  }
+    pool.post([&pool, &after] { after = pool.after; });  // read on the worker: no race
+  }                                                      // the pool ends: its worker has run every task
+  CHECK(after.size() >= 2);
+  for (const auto& t : after) CHECK(t == "[req=pool0000|session=worker00]");
   CHECK(seen[0] == "[req=req00005|session=submit01]");
   CHECK(seen[1] == "[req=req00006|session=submit02]");
 }
@@ -226,6 +244,7 @@ TEST_CASE("coroutines keep their context across resumption on other threads", "[
   task->start();
   CHECK(current_tag() == "[req=req00008|session=caller00]");  // given back at suspension
   for (int i = 0; i < 200 && !done; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  join_resumers();  // the coroutine has reached its end on another thread: let that thread finish
   REQUIRE(done);
   const std::string t = "[req=req00007|session=corout00]";
   CHECK(log == std::vector<std::string>{"outer start " + t, "other thread " + t, "inner start " + t,
@@ -370,6 +389,38 @@ TEST_CASE("the written line: format, level names, threshold", "[emit]") {
           .count();
   CHECK(std::abs(ts.seconds - now) < 5);  // UTC, as asked
   CHECK(t.find(" - CRITICAL - ") != std::string::npos);
+}
+
+TEST_CASE("each line has its own tag, level and time, call after call", "[emit]") {
+  // The logger reuses the last line's prefix when it can: tags of the same
+  // length, levels and clocks must still come out right in the same second.
+  auto sink = std::make_shared<MemorySink>();
+  Logger local(sink, {Level::kDebug, Clock::kLocal});
+  Logger utc(sink, {Level::kDebug, Clock::kUtc});
+  std::vector<std::string> want;
+  for (int i = 0; i < 50; ++i) {
+    const std::string req = "req" + std::to_string(10000 + i);  // all 8 characters
+    ContextScope scope(md("sess" + std::to_string(1000 + i % 3), req));
+    (i % 2 ? local : utc).log(i % 3 ? Level::kInfo : Level::kWarning, "n {}", i);
+    want.push_back(std::string(" - ") + (i % 3 ? "INFO" : "WARNING") + " - [req=" + req + "|session=sess" +
+                   std::to_string(1000 + i % 3) + "] - n " + std::to_string(i));
+  }
+  std::istringstream in(sink->text);
+  std::string line;
+  const std::time_t t = std::time(nullptr);
+  std::tm civil{};
+  ::localtime_r(&t, &civil);
+  const long offset = civil.tm_gmtoff;
+  for (int i = 0; i < 50; ++i) {
+    REQUIRE(std::getline(in, line));
+    CHECK(line.substr(23) == want[static_cast<std::size_t>(i)]);
+    format::Timestamp ts;
+    REQUIRE(format::parse_timestamp(line, ts) == 23);
+    const auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    CHECK(std::abs(ts.seconds - (i % 2 ? offset : 0) - now) < 5);  // local or UTC, as asked
+  }
 }
 
 TEST_CASE("a failing sink never throws into the caller", "[emit]") {
