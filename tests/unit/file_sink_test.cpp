@@ -187,3 +187,18 @@ TEST_CASE("fork with a live file sink: the child logs, the parent's lines are wr
   CHECK(seen.size() == 301);
 }
 #endif
+
+TEST_CASE("a file that cannot be written: the error handler hears of it, calls go on", "[emit]") {
+  if (!std::filesystem::exists("/dev/full")) return;
+  std::vector<std::string> reports;
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // reports are limited to one a second
+  set_error_handler([&](std::string_view w) { reports.emplace_back(w); });
+  {
+    Logger logger(file_sink("/dev/full"));  // every write fails with ENOSPC
+    for (int i = 0; i < 1000; ++i) CHECK_NOTHROW(logger.info("line {}", i));
+    CHECK_NOTHROW(logger.error("flushed at once"));  // returns although nothing can be written
+  }
+  set_error_handler(nullptr);
+  REQUIRE(reports.size() == 1);
+  CHECK(reports[0].find("No space left on device") != std::string::npos);
+}
