@@ -57,8 +57,9 @@ ParsedArgs parse_args(int argc, char** argv) {
   app.add_option("--max-entry-size", a.max_entry_size,
                  "Cut entries longer than SIZE bytes (K, M, G suffixes; default 1M)")
       ->type_name("SIZE");
-  app.add_option("--follow", a.follow, "Follow FILE as tail -F does, across rotation and truncation")
-      ->type_name("FILE");
+  app.add_option("--follow", a.follow, "Follow FILE... as tail -F does, across rotation and truncation")
+      ->type_name("FILE")
+      ->take_all();
   app.add_option("--db", a.db, "Search the index at PATH instead of files (see: tracegrep index)")
       ->type_name("PATH");
   app.add_option("FILE", a.files, "Files to search, plain or gzip; - or none: stdin")->type_name("");

@@ -20,7 +20,7 @@ struct ScanArgs {
   std::string until;
   std::string color = "auto";
   std::string max_entry_size;
-  std::string follow;
+  std::vector<std::string> follow;
   std::string db;  ///< --db: read this index instead of files
   bool fixed_strings = false;
   bool ignore_case = false;

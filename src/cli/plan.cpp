@@ -110,8 +110,7 @@ std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::strin
 
   if (!a.max_entry_size.empty()) {
     if (!parse_size(a.max_entry_size, plan->input_options.max_entry) ||
-        plan->input_options.max_entry < kMinMaxEntry ||
-        plan->input_options.max_entry > kMaxMaxEntry) {
+        plan->input_options.max_entry < kMinMaxEntry || plan->input_options.max_entry > kMaxMaxEntry) {
       error =
           "--max-entry-size '" + a.max_entry_size + "': use a size from 4K to 1G, such as 65536, 64K or 1M";
       return nullptr;
@@ -129,10 +128,10 @@ std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::strin
   }
   if (!a.follow.empty()) {
     if (!a.files.empty()) {
-      error = "--follow takes one FILE; give no other FILE with it";
+      error = "--follow reads only its own files: put every FILE after --follow";
       return nullptr;
     }
-    plan->inputs = {a.follow};
+    plan->inputs = a.follow;
     plan->input_options.follow = FollowMode::kYes;
   } else {
     plan->inputs = a.files.empty() ? std::vector<std::string>{"-"} : a.files;

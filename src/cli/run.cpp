@@ -3,9 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <memory>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "cli/args.hpp"
@@ -44,8 +48,111 @@ std::string did_you_mean(std::string_view path) {
 
 }  // namespace
 
+namespace {
+
+// Several followed files are read at once, each by a thread with its own
+// assembler; their entries reach the one printer whole, one at a time,
+// each preceded by a switch of input when it comes from another file.
+class Interleaver {
+ public:
+  Interleaver(EntrySink& printer, Output& out) : printer_(printer), out_(out) {}
+
+  class Port : public EntrySink {
+   public:
+    Port(Interleaver& owner, InputName name, std::uint64_t max_count)
+        : owner_(owner), name_(std::move(name)), tally_(owner.printer_, owner.out_, max_count) {}
+    Flow entry(const Entry& e) override {
+      std::lock_guard<std::mutex> lock(owner_.mutex_);
+      owner_.switch_to(this);
+      return tally_.entry(e);
+    }
+    Flow late_lines(std::string_view lines) override {
+      std::lock_guard<std::mutex> lock(owner_.mutex_);
+      owner_.switch_to(this);  // with the file name shown, they stay attributable
+      return tally_.late_lines(lines);
+    }
+    void idle() override {
+      std::lock_guard<std::mutex> lock(owner_.mutex_);
+      owner_.printer_.idle();
+    }
+    std::uint64_t total() const { return tally_.total(); }
+    const InputName& name() const { return name_; }
+
+   private:
+    Interleaver& owner_;
+    InputName name_;
+    Tally tally_;  // per input: -m counts each file's entries
+  };
+
+  // Runs `f` with the output to itself (notices, errors).
+  template <typename F>
+  void locked(F f) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    f();
+  }
+  void finish() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (current_) printer_.end_input();
+    current_ = nullptr;
+  }
+
+ private:
+  void switch_to(Port* port) {
+    if (current_ == port) return;
+    if (current_) printer_.end_input();
+    printer_.begin_input(port->name());
+    current_ = port;
+  }
+  EntrySink& printer_;
+  Output& out_;
+  std::mutex mutex_;
+  Port* current_ = nullptr;
+};
+
+int follow_all(const Plan& plan, Output& out, EntrySink& printer) {
+  Interleaver shared(printer, out);
+  std::vector<std::unique_ptr<Interleaver::Port>> ports;
+  for (const std::string& path : plan.inputs)
+    ports.push_back(std::make_unique<Interleaver::Port>(shared, input_name(path), plan.max_count));
+  std::atomic<bool> failed{false};
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < ports.size(); ++i) {
+    threads.emplace_back([&, i] {
+      Interleaver::Port& port = *ports[i];
+      Assembler assembler(*plan.filter, port, plan.input_options.max_entry, plan.numbers);
+      InputOptions options = plan.input_options;
+      options.notice = [&](const std::string& what) {
+        shared.locked([&] {
+          out.flush();
+          complain(fmt::format("{}: {}", port.name().display, what));
+        });
+      };
+      const FeedOutcome outcome = scan_input(plan.inputs[i], assembler, port, options);
+      if (!outcome.error.empty()) {
+        options.notice(outcome.error);
+        failed = true;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  shared.finish();
+  out.flush();
+  if (!out.error().empty() && !out.closed()) {
+    complain(fmt::format("error writing output: {}", out.error()));
+    failed = true;
+  }
+  if (failed) return kExitError;
+  for (const auto& p : ports)
+    if (p->total() > 0) return kExitMatch;
+  return kExitNoMatch;
+}
+
+}  // namespace
+
 int scan_into(const Plan& plan_ref, Output& out, EntrySink& sink) {
   const Plan* plan = &plan_ref;
+  if (plan->input_options.follow == FollowMode::kYes && plan->inputs.size() > 1)
+    return follow_all(*plan, out, sink);
   Tally tally(sink, out, plan->max_count);
   Assembler assembler(*plan->filter, tally, plan->input_options.max_entry, plan->numbers);
   bool failed = false;

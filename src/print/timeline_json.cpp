@@ -46,7 +46,10 @@ std::string item_json(const timeline::Item& it) {
 
 std::string sources_json(const std::vector<std::string>& sources) {
   std::string out = "[";
-  for (std::size_t i = 0; i < sources.size(); ++i) out += (i ? "," : "") + str(sources[i]);
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    if (i) out += ',';
+    out += str(sources[i]);
+  }
   return out + "]";
 }
 
@@ -80,10 +83,14 @@ void print_request_json(const timeline::Request& r, Output& out) {
     s += "null";
   }
   s += ",\"notes\":[";
-  for (std::size_t i = 0; i < r.notes.size(); ++i) s += (i ? "," : "") + str(r.notes[i]);
+  for (std::size_t i = 0; i < r.notes.size(); ++i) {
+    if (i) s += ',';
+    s += str(r.notes[i]);
+  }
   s += "],\"timeline\":[";
   for (std::size_t i = 0; i < r.items.size(); ++i) {
-    s += (i ? "," : "") + item_json(r.items[i]) +
+    if (i) s += ',';
+    s += item_json(r.items[i]) +
          fmt::format(",\"offset_ms\":{},\"gap_ms\":{}}}", ms_json(r.offset_ns[i]), ms_json(r.gap_ns[i]));
   }
   s += "]}\n";
@@ -97,7 +104,10 @@ void print_requests_json(const std::vector<timeline::RequestSummary>& requests, 
 void print_session_json(std::string_view session, const std::vector<timeline::RequestSummary>& requests,
                         Output& out) {
   std::string s = "{\"session\":" + str(session) + ",\"requests\":[";
-  for (std::size_t i = 0; i < requests.size(); ++i) s += (i ? "," : "") + summary_json(requests[i]);
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    if (i) s += ',';
+    s += summary_json(requests[i]);
+  }
   out.write(s + "]}\n");
 }
 

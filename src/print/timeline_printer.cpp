@@ -34,11 +34,16 @@ void print_request_timeline(const timeline::Request& r, Output& out, const TextS
   const std::size_t indent = 14 + 16 + 9 + source_width + 2;
   for (std::size_t i = 0; i < r.items.size(); ++i) {
     const timeline::Item& it = r.items[i];
-    const std::string offset = it.has_ts ? "+" + ms(r.offset_ns[i]) : "";
+    std::string offset;
+    if (it.has_ts) offset.append("+").append(ms(r.offset_ns[i]));
     const std::string gap = i == 0 || !it.has_ts ? "" : "(+" + ms(r.gap_ns[i]) + ")";
     const std::string level = it.level_text.empty() ? "-" : std::string(format::level_name(it.level));
     std::string line = fmt::format("{:>13} {:>15} ", offset, gap);
-    const std::string_view lc = color ? (format::level_rank(it.level) >= format::level_rank(format::Level::kWarning) ? colors::level(it.level) : std::string_view()) : std::string_view();
+    const std::string_view lc =
+        color ? (format::level_rank(it.level) >= format::level_rank(format::Level::kWarning)
+                     ? colors::level(it.level)
+                     : std::string_view())
+              : std::string_view();
     line += lc;
     line += fmt::format("{:<8}", level);
     if (!lc.empty()) line += "\x1b[0m";
@@ -71,7 +76,10 @@ std::string safe_text(std::string_view s, const TextStyle& style) {
 
 std::string join_sources(const std::vector<std::string>& sources, const TextStyle& style) {
   std::string out;
-  for (const auto& s : sources) out += (out.empty() ? "" : ",") + safe_text(s, style);
+  for (const auto& s : sources) {
+    if (!out.empty()) out += ',';
+    out += safe_text(s, style);
+  }
   return out;
 }
 

@@ -79,3 +79,50 @@ TEST_CASE("following a file reads it whole, then keeps up across rotation and tr
   CHECK(p.read_until("after truncation\n", 5s) == kA + kC + d + e);
   p.kill();
 }
+
+TEST_CASE("following several files: each entry whole, with its file, tracebacks with theirs", "[e2e][live]") {
+  TempDir tmp;
+  const std::string api = tmp.path("api.log"), pay = tmp.path("payments.log");
+  write_file(api, kA);
+  write_file(pay, kB);
+  Live p(TRACEGREP_BIN, {"--follow", api, pay, tmp.path("not-yet.log"), "-r", "aaaa0001", "-r", "bbbb0002"});
+  p.read_until("other\n", 3s);
+  std::string got = p.read_until("first\n", 3s);  // the two files' threads print in either order
+  CHECK(got.find(api + ":" + kA) != std::string::npos);
+  CHECK(got.find(pay + ":" + kB) != std::string::npos);
+
+  // Each file goes on in its own time; a traceback that arrives after the
+  // other file's entry still says which file it belongs to.
+  const std::string pay2 = "2024-01-15 10:30:20,000 - ERROR - [req=bbbb0002|session=87654321] - declined\n";
+  append(pay, pay2);
+  got = p.read_until("declined\n", 3s);
+  const std::string api2 = "2024-01-15 10:30:21,000 - INFO - [req=aaaa0001|session=12345678] - retried\n";
+  append(api, api2);
+  got = p.read_until("retried\n", 3s);
+  append(pay, "Traceback (most recent call last):\n");
+  got = p.read_until("Traceback", 3s);
+  const auto at = got.find(pay + ":" + pay2);
+  REQUIRE(at != std::string::npos);
+  CHECK(got.find(api + ":" + api2, at) != std::string::npos);
+  CHECK(got.find(pay + "-Traceback (most recent call last):\n") != std::string::npos);
+
+  // A file that appears later is followed too, and a rotation of one file
+  // does not disturb the other.
+  write_file(tmp.path("not-yet.log"),
+             "2024-01-15 10:30:22,000 - INFO - [req=aaaa0001|session=12345678] - late file\n");
+  CHECK(p.read_until("late file\n", 5s).find(tmp.path("not-yet.log") + ":") != std::string::npos);
+  std::filesystem::rename(api, api + ".1");
+  write_file(api, "2024-01-15 10:30:23,000 - INFO - [req=aaaa0001|session=12345678] - rotated\n");
+  append(pay, "2024-01-15 10:30:24,000 - INFO - [req=bbbb0002|session=87654321] - still here\n");
+  got = p.read_until("still here\n", 5s);
+  got = p.read_until("rotated\n", 5s);
+  CHECK(got.find(api + ":2024-01-15 10:30:23,000") != std::string::npos);
+  CHECK(got.find(pay + ":2024-01-15 10:30:24,000") != std::string::npos);
+  p.kill();
+}
+
+TEST_CASE("other FILEs are refused beside --follow", "[e2e][live]") {
+  const auto r = run(TRACEGREP_BIN, {testdata("app.log"), "--follow", testdata("worker.log")});
+  CHECK(r.status == 2);
+  CHECK(r.err == "tracegrep: --follow reads only its own files: put every FILE after --follow\n");
+}
