@@ -18,6 +18,11 @@ add "rg -F session=ID8"        "rg -F session=$s8 $log"
 add "tracegrep -r REQ"         "$tg -r $request $log"
 add "grep -F req=REQ"          "env LC_ALL=C grep -F req=$request $log"
 add "rg -F req=REQ"            "rg -F req=$request $log"
+# A second session, for several ids at once: the first tagged line past
+# line 500,000 (the generator is deterministic).
+s2=$(awk 'NR > 500000 && match($0, /session=[0-9a-f]+/) { print substr($0, RSTART + 8, RLENGTH - 8); exit }' "$log")
+add "tracegrep -s A -s B"      "$tg -s $session -s $s2 $log"
+add "rg -F -e A -e B"          "rg -F -e session=$s8 -e session=$s2 $log"
 add "tracegrep -s, one core"   "taskset -c 0 $tg -s $session $log"
 add "tracegrep -s, stdin pipe" "cat $log | $tg -s $session"
 add "rg -F, stdin pipe"        "cat $log | rg -F session=$s8"
@@ -34,8 +39,9 @@ echo "tracegrep -s / rg -F   : $(ratio 0 2)   (target <= 1.5)"
 echo "rg -F / grep -F        : $(ratio 2 1)   (the competitors, for scale)"
 echo "tracegrep -r / grep -F : $(ratio 3 4)"
 echo "tracegrep -r / rg -F   : $(ratio 3 5)"
-echo "one core / rg -F       : $(ratio 6 2)   (no second thread)"
-echo "stdin pipe / rg pipe    : $(ratio 7 8)   (both read a pipe: no mapping, no second thread)"
+echo "two ids / rg two -e    : $(ratio 6 7)   (tracegrep -s A -s B / rg -F -e A -e B)"
+echo "one core / rg -F       : $(ratio 8 2)   (no second thread)"
+echo "stdin pipe / rg pipe    : $(ratio 9 10)   (both read a pipe: no mapping, no second thread)"
 echo
 # What each prints: tracegrep includes tracebacks and excludes ids in text.
 tg_lines=$($tg -s "$session" "$log" | wc -l)

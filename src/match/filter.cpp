@@ -41,13 +41,22 @@ std::unique_ptr<Filter> Filter::build(const FilterSpec& spec, std::string& error
       return nullptr;
     }
   }
-  // One id to look for (the other options only narrow further): search its
-  // literal. With several ids of each kind every line is parsed instead.
-  if (spec.sessions.size() == 1) {
-    filter->finder_ = std::make_unique<LiteralFinder>(format::session_needle(spec.sessions.front()));
-  } else if (spec.requests.size() == 1) {
-    filter->finder_ = std::make_unique<LiteralFinder>(format::request_needle(spec.requests.front()));
-  }
+  // Ids to look for (the other options only narrow further): an accepted
+  // entry's first line holds one of the sessions' literals, and one of the
+  // requests'. Search the literals of one kind; with more ids than the
+  // finder takes at once, every line is parsed instead.
+  auto needles_of = [](const std::vector<std::string>& ids, std::string (*needle)(std::string_view)) {
+    std::vector<std::string> out;
+    for (const auto& id : ids) out.push_back(needle(id));
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  };
+  std::vector<std::string> needles = needles_of(spec.sessions, format::session_needle);
+  if (needles.empty() || needles.size() > LiteralFinder::kMaxNeedles)
+    needles = needles_of(spec.requests, format::request_needle);
+  if (!needles.empty() && needles.size() <= LiteralFinder::kMaxNeedles)
+    filter->finder_ = std::make_unique<LiteralFinder>(needles);
   return filter;
 }
 

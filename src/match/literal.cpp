@@ -1,11 +1,12 @@
 // A "packed pair" substring search (the technique of Rust's memchr crate):
 // compare two chosen needle bytes at 32 positions per step with AVX2, then
-// confirm candidates with memcmp. SSE2 is the fallback on x86-64 without AVX2,
-// glibc's memmem elsewhere.
+// confirm candidates with memcmp; several needles are tested in the same
+// pass. SSE2 is the fallback on x86-64 without AVX2, glibc's memmem elsewhere.
 #include "match/literal.hpp"
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -14,65 +15,102 @@
 namespace tracegrep {
 namespace {
 
-using FindFn = const char* (*)(const char*, const char*, const std::string&, std::size_t, std::size_t);
+constexpr std::size_t kMaxPairs = LiteralFinder::kMaxNeedles;
 
-const char* find_memmem(const char* begin, const char* end, const std::string& needle, std::size_t /*first*/,
-                        std::size_t /*second*/) {
-  if (begin >= end) return nullptr;
-  return static_cast<const char*>(
-      memmem(begin, static_cast<std::size_t>(end - begin), needle.data(), needle.size()));
+struct Pair {
+  const char* text;
+  std::size_t size, first, second;
+};
+
+// The earliest match of any needle, by glibc's memmem (short inputs, tails).
+const char* find_memmem(const char* begin, const char* end, const Pair* needles, std::size_t count) {
+  const char* best = nullptr;
+  for (std::size_t j = 0; j < count; ++j) {
+    const char* stop = best ? std::min(end, best + needles[j].size - 1) : end;
+    if (begin >= stop) continue;
+    if (const void* hit =
+            memmem(begin, static_cast<std::size_t>(stop - begin), needles[j].text, needles[j].size))
+      best = static_cast<const char*>(hit);
+  }
+  return best;
 }
 
-#if defined(__x86_64__)
-__attribute__((target("avx2"))) const char* find_avx2(const char* begin, const char* end,
-                                                      const std::string& needle, std::size_t first,
-                                                      std::size_t second) {
-  const std::size_t n = needle.size();
-  if (static_cast<std::size_t>(end - begin) < n + 32) {
-    return find_memmem(begin, end, needle, first, second);
+using FindFn = const char* (*)(const char*, const char*, const Pair*, std::size_t, std::size_t);
+
+// The first candidate (bit of `any`, lowest first) at which a needle whose
+// pair matched there is really present.
+inline const char* confirm(const char* p, unsigned any, const unsigned* masks, const Pair* needles,
+                           std::size_t count) {
+  while (any != 0) {
+    const int bit = __builtin_ctz(any);
+    for (std::size_t j = 0; j < count; ++j) {
+      if ((masks[j] >> bit & 1) && std::memcmp(p + bit, needles[j].text, needles[j].size) == 0)
+        return p + bit;
+    }
+    any &= any - 1;
   }
-  const __m256i b1 = _mm256_set1_epi8(needle[first]);
-  const __m256i b2 = _mm256_set1_epi8(needle[second]);
+  return nullptr;
+}
+
+// The two loops differ in vector width only; they are written out twice
+// because a function's instruction set (target attribute) cannot come from
+// a template parameter.
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) const char* find_avx2(const char* begin, const char* end, const Pair* needles,
+                                                      std::size_t count, std::size_t longest) {
+  if (static_cast<std::size_t>(end - begin) < longest + 32) return find_memmem(begin, end, needles, count);
+  __m256i b1[kMaxPairs], b2[kMaxPairs];
+  for (std::size_t j = 0; j < count; ++j) {
+    b1[j] = _mm256_set1_epi8(needles[j].text[needles[j].first]);
+    b2[j] = _mm256_set1_epi8(needles[j].text[needles[j].second]);
+  }
   const char* p = begin;
   // Every load reads p[first..first+31] and p[second..second+31], both < end
-  // while p + 31 <= end - n.
-  const char* const last = end - n - 31;
+  // while p + 31 <= end - longest.
+  const char* const last = end - longest - 31;
   for (; p <= last; p += 32) {
-    const __m256i c1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + first));
-    const __m256i c2 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + second));
-    auto mask = static_cast<unsigned>(
-        _mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(c1, b1), _mm256_cmpeq_epi8(c2, b2))));
-    while (mask != 0) {
-      const int bit = __builtin_ctz(mask);
-      if (std::memcmp(p + bit, needle.data(), n) == 0) return p + bit;
-      mask &= mask - 1;
+    unsigned any = 0;
+    unsigned masks[kMaxPairs];
+    for (std::size_t j = 0; j < count; ++j) {
+      const __m256i c1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + needles[j].first));
+      const __m256i c2 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + needles[j].second));
+      masks[j] = static_cast<unsigned>(
+          _mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(c1, b1[j]), _mm256_cmpeq_epi8(c2, b2[j]))));
+      any |= masks[j];
     }
+    if (const char* hit = confirm(p, any, masks, needles, count)) return hit;
   }
-  return find_memmem(p, end, needle, first, second);
+  return find_memmem(p, end, needles, count);
 }
 
-const char* find_sse2(const char* begin, const char* end, const std::string& needle, std::size_t first,
-                      std::size_t second) {
-  const std::size_t n = needle.size();
-  if (static_cast<std::size_t>(end - begin) < n + 16) {
-    return find_memmem(begin, end, needle, first, second);
+const char* find_sse2(const char* begin, const char* end, const Pair* needles, std::size_t count,
+                      std::size_t longest) {
+  if (static_cast<std::size_t>(end - begin) < longest + 16) return find_memmem(begin, end, needles, count);
+  __m128i b1[kMaxPairs], b2[kMaxPairs];
+  for (std::size_t j = 0; j < count; ++j) {
+    b1[j] = _mm_set1_epi8(needles[j].text[needles[j].first]);
+    b2[j] = _mm_set1_epi8(needles[j].text[needles[j].second]);
   }
-  const __m128i b1 = _mm_set1_epi8(needle[first]);
-  const __m128i b2 = _mm_set1_epi8(needle[second]);
   const char* p = begin;
-  const char* const last = end - n - 15;
+  const char* const last = end - longest - 15;
   for (; p <= last; p += 16) {
-    const __m128i c1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + first));
-    const __m128i c2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + second));
-    auto mask = static_cast<unsigned>(
-        _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(c1, b1), _mm_cmpeq_epi8(c2, b2))));
-    while (mask != 0) {
-      const int bit = __builtin_ctz(mask);
-      if (std::memcmp(p + bit, needle.data(), n) == 0) return p + bit;
-      mask &= mask - 1;
+    unsigned any = 0;
+    unsigned masks[kMaxPairs];
+    for (std::size_t j = 0; j < count; ++j) {
+      const __m128i c1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + needles[j].first));
+      const __m128i c2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + needles[j].second));
+      masks[j] = static_cast<unsigned>(
+          _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(c1, b1[j]), _mm_cmpeq_epi8(c2, b2[j]))));
+      any |= masks[j];
     }
+    if (const char* hit = confirm(p, any, masks, needles, count)) return hit;
   }
-  return find_memmem(p, end, needle, first, second);
+  return find_memmem(p, end, needles, count);
+}
+#else
+const char* find_portable(const char* begin, const char* end, const Pair* needles, std::size_t count,
+                          std::size_t /*longest*/) {
+  return find_memmem(begin, end, needles, count);
 }
 #endif
 
@@ -82,7 +120,7 @@ FindFn pick_find() {
   if (__builtin_cpu_supports("avx2")) return find_avx2;
   return find_sse2;
 #else
-  return find_memmem;
+  return find_portable;
 #endif
 }
 
@@ -90,21 +128,36 @@ const FindFn kFind = pick_find();
 
 }  // namespace
 
-LiteralFinder::LiteralFinder(std::string needle) : needle_(std::move(needle)) {
-  const std::size_t n = needle_.size();
-  const std::size_t eq = needle_.find('=');
-  first_ = (eq != std::string::npos && eq + 1 < n) ? eq + 1 : 0;
-  second_ = n - 1;
-  if (first_ == second_ && n > 1) first_ = eq != std::string::npos ? eq : 0;
+LiteralFinder::LiteralFinder(std::string needle)
+    : LiteralFinder(std::vector<std::string>{std::move(needle)}) {}
+
+LiteralFinder::LiteralFinder(const std::vector<std::string>& needles) {
+  for (const std::string& text : needles) {
+    if (std::any_of(needles_.begin(), needles_.end(), [&](const Needle& n) { return n.text == text; }))
+      continue;
+    Needle n{text};
+    const std::size_t size = text.size();
+    const std::size_t eq = text.find('=');
+    n.first = (eq != std::string::npos && eq + 1 < size) ? eq + 1 : 0;
+    n.second = size - 1;
+    if (n.first == n.second && size > 1) n.first = eq != std::string::npos ? eq : 0;
+    longest_ = std::max(longest_, size);
+    needles_.push_back(std::move(n));
+  }
+  if (needles_.empty() || needles_.size() > kMaxNeedles || longest_ == 0)
+    throw std::invalid_argument("LiteralFinder: 1 to kMaxNeedles needles, none empty");
 }
 
 const char* LiteralFinder::find(const char* begin, const char* end) const {
-  if (needle_.size() == 1) {
+  if (needles_.size() == 1 && needles_[0].text.size() == 1) {
     return begin < end ? static_cast<const char*>(
-                             std::memchr(begin, needle_[0], static_cast<std::size_t>(end - begin)))
+                             std::memchr(begin, needles_[0].text[0], static_cast<std::size_t>(end - begin)))
                        : nullptr;
   }
-  return kFind(begin, end, needle_, first_, second_);
+  Pair pairs[kMaxPairs];
+  for (std::size_t j = 0; j < needles_.size(); ++j)
+    pairs[j] = {needles_[j].text.data(), needles_[j].text.size(), needles_[j].first, needles_[j].second};
+  return kFind(begin, end, pairs, needles_.size(), longest_);
 }
 
 namespace {

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "match/literal.hpp"
 #include "recorder.hpp"
 
 using namespace tracegrep;
@@ -84,17 +85,27 @@ TEST_CASE("a session filter finds the tag, never text in a message or a tracebac
 }
 
 TEST_CASE("the literal skip gives exactly what parsing every line gives", "[parse]") {
-  // Two equal ids disable the skip without changing what matches.
-  FilterSpec fast, slow;
-  fast.sessions = {"12345678"};
-  slow.sessions = {"12345678", "12345678"};
-  auto ff = filter_of(fast);
-  auto fs = filter_of(slow);
-  REQUIRE(ff->finder());
-  REQUIRE_FALSE(fs->finder());
-  for (std::size_t step : {1u, 7u, 40u, 100u, 1000u}) {
-    INFO("step " << step);
-    CHECK(scan(kLog, *ff, step) == scan(kLog, *fs, step));
+  // More ids than the finder takes at once disable the skip; ids found
+  // nowhere do not change what matches.
+  std::vector<std::string> nowhere;
+  for (std::size_t i = 0; i <= LiteralFinder::kMaxNeedles; ++i)
+    nowhere.push_back(std::string("q").append(std::to_string(100 + i)));  // distinct in their first 4 characters
+  for (const std::vector<std::string>& ids :
+       {std::vector<std::string>{"12345678"}, std::vector<std::string>{"12345678", "87654321"}}) {
+    FilterSpec fast, slow;
+    fast.sessions = ids;
+    slow.sessions = ids;
+    slow.sessions.insert(slow.sessions.end(), nowhere.begin(), nowhere.end());
+    auto ff = filter_of(fast);
+    auto fs = filter_of(slow);
+    REQUIRE(ff->finder());
+    REQUIRE_FALSE(fs->finder());
+    for (std::size_t step : {1u, 7u, 40u, 100u, 1000u}) {
+      INFO("ids " << ids.size() << " step " << step);
+      const auto skipped = scan(kLog, *ff, step);
+      CHECK_FALSE(skipped.empty());
+      CHECK(skipped == scan(kLog, *fs, step));
+    }
   }
 }
 

@@ -2,6 +2,8 @@
 #include "match/filter.hpp"
 
 #include <catch2/catch.hpp>
+#include <string>
+#include <vector>
 
 #include "match/time_bound.hpp"
 
@@ -125,6 +127,44 @@ TEST_CASE("LiteralFinder finds every occurrence at every alignment", "[match]") 
   std::string hay(300, 's');
   hay.replace(100, 12, "session=1x34");
   CHECK(finder.find(hay.data(), hay.data() + hay.size()) == nullptr);
+}
+
+TEST_CASE("LiteralFinder with several needles finds the earliest of any", "[match]") {
+  const std::vector<std::string> needles = {"session=1234", "session=abcd", "req=a1b2c3d4", "req=zz"};
+  LiteralFinder finder(needles);
+  // Two needles planted at every pair of places, over lengths around the
+  // vector widths: the earlier one is found, whichever needle it is.
+  for (std::size_t len : {0u, 15u, 16u, 40u, 64u, 97u, 200u}) {
+    for (std::size_t a = 0; a + 12 <= len; a += 5) {
+      for (std::size_t b = 0; b + 12 <= len; b += 7) {
+        if (b < a + 12 && a < b + 12) continue;  // overlapping
+        for (std::size_t i = 0; i < needles.size(); ++i) {
+          const std::string& na = needles[i];
+          const std::string& nb = needles[(i + 1) % needles.size()];
+          std::string hay(len, 'x');
+          hay.replace(a, na.size(), na);
+          hay.replace(b, nb.size(), nb);
+          const char* hit = finder.find(hay.data(), hay.data() + hay.size());
+          INFO("len " << len << " a " << a << " b " << b << " needle " << i);
+          REQUIRE(hit);
+          CHECK(hit - hay.data() == static_cast<long>(std::min(a, b)));
+        }
+      }
+    }
+    std::string hay(len, 'x');
+    CHECK(finder.find(hay.data(), hay.data() + hay.size()) == nullptr);
+  }
+  // Near misses of every needle: the two tested bytes present, the rest not.
+  std::string hay(300, 's');
+  hay.replace(10, 12, "session=1x34");
+  hay.replace(60, 12, "session=xbcd");
+  hay.replace(120, 12, "req=a1b2c3dx");
+  CHECK(finder.find(hay.data(), hay.data() + hay.size()) == nullptr);
+  std::vector<std::string> too_many;
+  for (std::size_t i = 0; i <= LiteralFinder::kMaxNeedles; ++i) too_many.push_back(std::string("id").append(std::to_string(i)));
+  CHECK_THROWS(LiteralFinder(too_many));
+  CHECK_NOTHROW(
+      LiteralFinder(std::vector<std::string>(LiteralFinder::kMaxNeedles + 1, "x")));  // repeats count once
 }
 
 TEST_CASE("count_newlines", "[match]") {
