@@ -84,8 +84,9 @@ struct Collected {
   int done() const { return rc == kExitError ? kExitError : kExitMatch; }
 };
 
-std::unique_ptr<Collected> collect_entries(ScanArgs s, const std::vector<std::string>& files, const std::string& db,
-                                           const std::string& since, const std::string& until,
+std::unique_ptr<Collected> collect_entries(ScanArgs s, const std::vector<std::string>& files,
+                                           const std::string& db, const std::string& since,
+                                           const std::string& until,
                                            timeline::RequestSummarizer* requests = nullptr,
                                            SessionSummarizer* sessions = nullptr) {
   s.files = files;
@@ -176,8 +177,8 @@ int requests_command(const RequestsArgs& a) {
     return r.request.empty() || (min_level && format::level_rank(r.highest) < format::level_rank(*min_level));
   });
   if (a.slowest > 0) {
-    std::stable_sort(requests.begin(), requests.end(),
-                     [](const auto& x, const auto& y) { return x.duration_ns > y.duration_ns; });
+    timeline::sort_summaries(requests,
+                             [](const auto& x, const auto& y) { return x.duration_ns > y.duration_ns; });
     if (requests.size() > a.slowest) requests.resize(a.slowest);
   }
   if (requests.empty()) return c->rc == kExitError ? kExitError : kExitNoMatch;

@@ -44,7 +44,8 @@ std::string item_json(const timeline::Item& it) {
                      opt_str(it.session), str(msg), str(it.source), it.line);
 }
 
-std::string sources_json(const std::vector<std::string>& sources) {
+template <typename Names>
+std::string sources_json(const Names& sources) {
   std::string out = "[";
   for (std::size_t i = 0; i < sources.size(); ++i) {
     if (i) out += ',';
@@ -97,12 +98,11 @@ void print_request_json(const timeline::Request& r, Output& out) {
   out.write(s);
 }
 
-void print_requests_json(const std::vector<timeline::RequestSummary>& requests, Output& out) {
+void print_requests_json(const timeline::Summaries& requests, Output& out) {
   for (const auto& r : requests) out.write(summary_json(r) + "\n");
 }
 
-void print_session_json(std::string_view session, const std::vector<timeline::RequestSummary>& requests,
-                        Output& out) {
+void print_session_json(std::string_view session, const timeline::Summaries& requests, Output& out) {
   std::string s = "{\"session\":" + str(session) + ",\"requests\":[";
   for (std::size_t i = 0; i < requests.size(); ++i) {
     if (i) s += ',';

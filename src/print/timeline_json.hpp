@@ -20,11 +20,10 @@ namespace tracegrep {
 void print_request_json(const timeline::Request& r, Output& out);
 
 /// One JSON object per request summary, one per line.
-void print_requests_json(const std::vector<timeline::RequestSummary>& requests, Output& out);
+void print_requests_json(const timeline::Summaries& requests, Output& out);
 
 /// {"session":..,"requests":[summary...]}
-void print_session_json(std::string_view session, const std::vector<timeline::RequestSummary>& requests,
-                        Output& out);
+void print_session_json(std::string_view session, const timeline::Summaries& requests, Output& out);
 
 /// Chrome Trace Event JSON for the requests of `items`.
 void print_chrome_trace(const std::vector<timeline::Item>& items, Output& out);

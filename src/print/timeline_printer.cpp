@@ -74,7 +74,7 @@ std::string safe_text(std::string_view s, const TextStyle& style) {
   return out;
 }
 
-std::string join_sources(const std::vector<std::string>& sources, const TextStyle& style) {
+std::string join_sources(const std::vector<std::string_view>& sources, const TextStyle& style) {
   std::string out;
   for (const auto& s : sources) {
     if (!out.empty()) out += ',';
@@ -93,8 +93,7 @@ std::string short_time(const std::optional<format::Timestamp>& t) {
 
 }  // namespace
 
-void print_requests_table(const std::vector<timeline::RequestSummary>& requests, Output& out,
-                          const TextStyle& style) {
+void print_requests_table(const timeline::Summaries& requests, Output& out, const TextStyle& style) {
   out.write(fmt::format("{:<10} {:<10} {:<26} {:>13} {:>7} {:<8} {}\n", "request", "session", "start",
                         "duration", "entries", "highest", "sources"));
   for (const auto& r : requests) {
@@ -106,8 +105,8 @@ void print_requests_table(const std::vector<timeline::RequestSummary>& requests,
   }
 }
 
-void print_session(std::string_view session, const std::vector<timeline::RequestSummary>& requests,
-                   Output& out, const TextStyle& style, std::size_t width) {
+void print_session(std::string_view session, const timeline::Summaries& requests, Output& out,
+                   const TextStyle& style, std::size_t width) {
   const bool color = style.color == Color::kOn;
   std::optional<format::Timestamp> first, last;
   std::size_t entries = 0;

@@ -13,11 +13,10 @@ void print_request_timeline(const timeline::Request& r, Output& out, const TextS
 
 /// A session: its requests in start order, one line each, then a waterfall
 /// of one bar per request on a common time axis `width` columns wide.
-void print_session(std::string_view session, const std::vector<timeline::RequestSummary>& requests,
-                   Output& out, const TextStyle& style, std::size_t width);
+void print_session(std::string_view session, const timeline::Summaries& requests, Output& out,
+                   const TextStyle& style, std::size_t width);
 
 /// The `tracegrep requests` table.
-void print_requests_table(const std::vector<timeline::RequestSummary>& requests, Output& out,
-                          const TextStyle& style);
+void print_requests_table(const timeline::Summaries& requests, Output& out, const TextStyle& style);
 
 }  // namespace tracegrep

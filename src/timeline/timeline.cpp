@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <mutex>
+#include <unordered_set>
 
 namespace tracegrep::timeline {
 
@@ -87,19 +89,51 @@ Request build_request(std::vector<Item> items) {
   return r;
 }
 
-void RequestSummarizer::add(const Item& it) {
-  auto [pos, fresh] = index_.try_emplace(it.request, out_.size());
-  if (fresh) {
-    RequestSummary s;
-    s.request = it.request;
-    s.session = it.session;
-    s.first_message = it.message;
-    out_.push_back(std::move(s));
+std::string_view intern(std::string_view name) {
+  static std::mutex mutex;
+  static auto* names = new std::unordered_set<std::string>();  // nodes never move
+  std::lock_guard<std::mutex> lock(mutex);
+  return *names->emplace(name).first;
+}
+
+RequestSummary& RequestSummarizer::find_or_add(const Item& it) {
+  if (out_.size() * 2 >= slots_.size()) grow();
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = std::hash<std::string_view>()(it.request) & mask;; i = (i + 1) & mask) {
+    if (slots_[i] == 0) {
+      RequestSummary s;
+      s.request = it.request;
+      s.session = it.session;
+      s.first_message = it.message;
+      out_.push_back(std::move(s));
+      slots_[i] = static_cast<std::uint32_t>(out_.size());
+      return out_.back();
+    }
+    RequestSummary& s = out_[slots_[i] - 1];
+    if (s.request == it.request) return s;
   }
-  RequestSummary& s = out_[pos->second];
+}
+
+void RequestSummarizer::grow() {
+  slots_.assign(std::max<std::size_t>(64, slots_.size() * 2), 0);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t k = 0; k < out_.size(); ++k) {
+    std::size_t i = std::hash<std::string_view>()(out_[k].request) & mask;
+    while (slots_[i] != 0) i = (i + 1) & mask;
+    slots_[i] = static_cast<std::uint32_t>(k + 1);
+  }
+}
+
+void RequestSummarizer::add(const Item& it) {
+  RequestSummary& s = find_or_add(it);
   ++s.entries;
   if (format::level_rank(it.level) > format::level_rank(s.highest)) s.highest = it.level;
-  if (std::find(s.sources.begin(), s.sources.end(), it.source) == s.sources.end()) s.sources.push_back(it.source);
+  if (it.source != last_source_ || last_interned_.empty()) {
+    last_source_ = it.source;
+    last_interned_ = intern(it.source);
+  }
+  if (std::find(s.sources.begin(), s.sources.end(), last_interned_) == s.sources.end())
+    s.sources.push_back(last_interned_);
   if (it.has_ts) {
     if (!s.start || it.ts < *s.start) {
       s.start = it.ts;
@@ -109,19 +143,46 @@ void RequestSummarizer::add(const Item& it) {
   }
 }
 
-std::vector<RequestSummary> RequestSummarizer::take() {
+void sort_summaries(Summaries& s,
+                    const std::function<bool(const RequestSummary&, const RequestSummary&)>& less) {
+  std::vector<std::uint32_t> order(s.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    if (less(s[a], s[b])) return true;
+    if (less(s[b], s[a])) return false;
+    return a < b;  // stable
+  });
+  // Position i takes the summary at order[i]: follow each cycle once.
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    if (order[i] == i) continue;
+    RequestSummary held = std::move(s[i]);
+    std::size_t at = i;
+    for (;;) {
+      const std::size_t from = order[at];
+      order[at] = static_cast<std::uint32_t>(at);
+      if (from == i) {
+        s[at] = std::move(held);
+        break;
+      }
+      s[at] = std::move(s[from]);
+      at = from;
+    }
+  }
+}
+
+Summaries RequestSummarizer::take() {
+  slots_ = {};
   for (RequestSummary& s : out_) {
     if (s.start && s.end) s.duration_ns = diff_ns(*s.start, *s.end);
   }
-  std::stable_sort(out_.begin(), out_.end(), [](const RequestSummary& a, const RequestSummary& b) {
+  sort_summaries(out_, [](const RequestSummary& a, const RequestSummary& b) {
     if (a.start && b.start) return *a.start < *b.start;
     return a.start.has_value() && !b.start.has_value();
   });
-  index_.clear();
   return std::move(out_);
 }
 
-std::vector<RequestSummary> summarize(const std::vector<Item>& items) {
+Summaries summarize(const std::vector<Item>& items) {
   RequestSummarizer s;
   for (const Item& it : items) s.add(it);
   return s.take();

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 #include "tracegrep/format.hpp"
@@ -55,26 +57,41 @@ struct RequestSummary {
   std::int64_t duration_ns = 0;
   std::size_t entries = 0;
   format::Level highest = format::Level::kNone;
-  std::vector<std::string> sources;
+  std::vector<std::string_view> sources;  ///< interned: valid until the process ends
   std::string first_message;
 };
 
+/// Summaries are kept in a deque: no spare capacity, and sorted in place.
+using Summaries = std::deque<RequestSummary>;
+
+/// Sorts stably by `less` with no copy of the summaries (an index of 4
+/// bytes each is sorted, then the summaries are moved into place).
+void sort_summaries(Summaries& s,
+                    const std::function<bool(const RequestSummary&, const RequestSummary&)>& less);
+
 /// Builds request summaries one item at a time: memory grows with the
-/// number of requests, not of entries.
+/// number of requests, not of entries (about 300 bytes a request).
 class RequestSummarizer {
  public:
   void add(const Item& it);
   /// The summaries in order of their first entry in time (requests without a
   /// time last, in the order they were seen).
-  std::vector<RequestSummary> take();
+  Summaries take();
 
  private:
-  std::vector<RequestSummary> out_;
-  std::unordered_map<std::string, std::size_t> index_;
+  RequestSummary& find_or_add(const Item& it);
+  void grow();
+  Summaries out_;
+  std::vector<std::uint32_t> slots_;  // open addressing: 1 + index into out_, 0 = empty
+  std::string last_source_;
+  std::string_view last_interned_;
 };
 
+/// The one copy of `name` kept for the process (sources are few).
+std::string_view intern(std::string_view name);
+
 /// Groups items by request, as RequestSummarizer does.
-std::vector<RequestSummary> summarize(const std::vector<Item>& items);
+Summaries summarize(const std::vector<Item>& items);
 
 /// The items of one request, from a larger set.
 std::vector<Item> items_of(const std::vector<Item>& items, const std::string& request);

@@ -1,6 +1,8 @@
 // timeline/: ordering, offsets, gaps and the clock notes, on hand-made items.
 #include "timeline/timeline.hpp"
 
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 
 using namespace tracegrep;
@@ -76,4 +78,33 @@ TEST_CASE("summaries group by request, in start order", "[timeline]") {
   CHECK(s[1].entries == 2);
   CHECK(s[1].duration_ns == 4'000'000'000);
   CHECK(s[1].first_message == "late start");
+}
+
+TEST_CASE("many requests: every one found again, in start order, ties in the order first seen",
+          "[timeline]") {
+  // Enough requests to grow the summarizer's table many times, with starts
+  // that repeat (ties) and entries of a request spread through the input.
+  std::vector<Item> items;
+  constexpr int kRequests = 20000;
+  for (int round = 0; round < 3; ++round) {
+    for (int r = 0; r < kRequests; ++r) {
+      const int second = (r * 7919) % 600;  // many requests share a start
+      Item it = item(fmt::format("2024-01-15 10:{:02}:{:02}", second / 60 + round * 10, second % 60).c_str(),
+                     round == 1 ? "b" : "a", round == 1 ? 2 : 1, static_cast<std::uint64_t>(r + 1),
+                     fmt::format("message {} {}", r, round).c_str());
+      it.request = fmt::format("req{:05}", r);
+      items.push_back(std::move(it));
+    }
+  }
+  const auto s = timeline::summarize(items);
+  REQUIRE(s.size() == kRequests);
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    CHECK(s[i].entries == 3);
+    CHECK(s[i].sources.size() == 2);
+    if (i == 0) continue;
+    const auto& a = s[i - 1];
+    const auto& b = s[i];
+    REQUIRE((*a.start < *b.start || (*a.start == *b.start && a.request < b.request)));
+  }
+  CHECK(s[0].first_message == "message 0 0");
 }
