@@ -131,6 +131,10 @@ std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::strin
       error = "--follow reads only its own files: put every FILE after --follow";
       return nullptr;
     }
+    if (a.count) {
+      error = "-c counts when an input ends, and --follow never ends: count with tracegrep -c FILE";
+      return nullptr;
+    }
     plan->inputs = a.follow;
     plan->input_options.follow = FollowMode::kYes;
   } else {

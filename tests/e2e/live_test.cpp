@@ -121,8 +121,12 @@ TEST_CASE("following several files: each entry whole, with its file, tracebacks 
   p.kill();
 }
 
-TEST_CASE("other FILEs are refused beside --follow", "[e2e][live]") {
+TEST_CASE("other FILEs and -c are refused beside --follow", "[e2e][live]") {
   const auto r = run(TRACEGREP_BIN, {testdata("app.log"), "--follow", testdata("worker.log")});
   CHECK(r.status == 2);
   CHECK(r.err == "tracegrep: --follow reads only its own files: put every FILE after --follow\n");
+  const auto c = run(TRACEGREP_BIN, {"-c", "--follow", testdata("app.log")});
+  CHECK(c.status == 2);
+  CHECK(c.err ==
+        "tracegrep: -c counts when an input ends, and --follow never ends: count with tracegrep -c FILE\n");
 }
