@@ -41,7 +41,7 @@ class Sink {
   virtual void flush() {}
 };
 
-/// Standard error or output, each line in one write(2).
+/// Standard error or output, each line in one write(2), at once.
 std::shared_ptr<Sink> stderr_sink();
 std::shared_ptr<Sink> stdout_sink();
 struct FileSinkOptions {
@@ -60,6 +60,15 @@ struct FileSinkOptions {
 /// when the sink ends. fork() is safe: the child gets a writer of its own.
 /// Returns null, and reports to the error handler, when it cannot be opened.
 std::shared_ptr<Sink> file_sink(const std::string& path, FileSinkOptions options = {});
+
+/// Standard output or error through the same buffers and writer thread as
+/// file_sink (for a service whose logs go to a pipe, as in a container):
+/// a log call makes no system call. On a pipe, socket or terminal the lines
+/// are written in pieces of at most PIPE_BUF (4096) bytes, whole lines
+/// only, so other processes writing to the same pipe never tear a line of
+/// up to 4096 bytes. The descriptor is not closed.
+std::shared_ptr<Sink> buffered_stdout_sink(FileSinkOptions options = {});
+std::shared_ptr<Sink> buffered_stderr_sink(FileSinkOptions options = {});
 
 enum class Clock { kLocal, kUtc };
 

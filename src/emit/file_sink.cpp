@@ -20,8 +20,10 @@
 // every sink's mutex across fork() and, in the child, drop what was
 // buffered and have the next call start a writer thread.
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -110,7 +112,8 @@ std::vector<RingFileSink*>& all_sinks() {
 
 class RingFileSink : public Sink {
  public:
-  RingFileSink(int fd, FileSinkOptions options) : fd_(fd), interval_(options.interval) {
+  RingFileSink(int fd, bool owned, FileSinkOptions options)
+      : fd_(fd), owned_(owned), max_write_(write_limit(fd)), interval_(options.interval) {
     out_.reserve(kWriteBytes + kLargeLine);
     static const bool registered = [] {
       pthread_atfork(&before_fork, &after_fork_in_parent, &after_fork_in_child);
@@ -134,7 +137,7 @@ class RingFileSink : public Sink {
     wake_.notify_all();
     if (writer_.joinable()) writer_.join();
     for (auto& r : rings_) r->orphaned.store(true, std::memory_order_release);
-    ::close(fd_);
+    if (owned_) ::close(fd_);
   }
   RingFileSink(const RingFileSink&) = delete;
   RingFileSink& operator=(const RingFileSink&) = delete;
@@ -399,17 +402,38 @@ class RingFileSink : public Sink {
     return false;
   }
 
+  // Writes out_ in pieces of whole lines of at most max_write_ bytes (a
+  // longer line alone): on a pipe, pieces of up to PIPE_BUF are never torn
+  // by other processes writing to it.
   void write_out() noexcept {
     if (out_.empty()) return;
     try {
-      write_fully(fd_, out_);
+      std::string_view rest = out_;
+      while (rest.size() > max_write_) {
+        std::size_t cut = rest.rfind('\n', max_write_ - 1);
+        cut = cut == std::string_view::npos ? rest.find('\n', max_write_) : cut;
+        const std::size_t piece = cut == std::string_view::npos ? rest.size() : cut + 1;
+        write_fully(fd_, rest.substr(0, piece));
+        rest.remove_prefix(piece);
+      }
+      write_fully(fd_, rest);
     } catch (const std::exception& e) {
       report_error(e.what());  // the lines are dropped, not retried forever
     }
     out_.clear();
   }
 
+  // Pieces for one write(2): a pipe, socket or terminal takes PIPE_BUF at
+  // once without tearing; a file takes any size with O_APPEND.
+  static std::size_t write_limit(int fd) {
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) return kWriteBytes;
+    return PIPE_BUF;
+  }
+
   const int fd_;
+  const bool owned_;
+  const std::size_t max_write_;
   const std::chrono::milliseconds interval_;
   const std::uint64_t id_ = g_next_sink_id.fetch_add(1);
   std::atomic<bool> writer_running_{false};
@@ -437,7 +461,14 @@ std::shared_ptr<Sink> file_sink(const std::string& path, FileSinkOptions options
     report_error(path + ": " + std::strerror(errno));
     return nullptr;
   }
-  return std::make_shared<RingFileSink>(fd, options);
+  return std::make_shared<RingFileSink>(fd, true, options);
+}
+
+std::shared_ptr<Sink> buffered_stdout_sink(FileSinkOptions options) {
+  return std::make_shared<RingFileSink>(1, false, options);
+}
+std::shared_ptr<Sink> buffered_stderr_sink(FileSinkOptions options) {
+  return std::make_shared<RingFileSink>(2, false, options);
 }
 
 }  // namespace tracegrep
