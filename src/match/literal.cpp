@@ -5,6 +5,7 @@
 #include "match/literal.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 
@@ -16,6 +17,16 @@ namespace tracegrep {
 namespace {
 
 constexpr std::size_t kMaxPairs = LiteralFinder::kMaxNeedles;
+
+#if defined(__x86_64__)
+// AVX2 when the CPU has it, unless TRACEGREP_NO_AVX2 is set (to compare the
+// SSE2 path, which CPUs without AVX2 take, on one that has it).
+bool use_avx2() {
+  __builtin_cpu_init();
+  const char* off = std::getenv("TRACEGREP_NO_AVX2");
+  return __builtin_cpu_supports("avx2") && !(off && *off);
+}
+#endif
 
 struct Pair {
   const char* text;
@@ -152,7 +163,7 @@ const char* find_portable(const char* begin, const char* end, const Pair* needle
 FindFn pick_find() {
 #if defined(__x86_64__)
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx2")) return find_avx2;
+  if (use_avx2()) return find_avx2;
   return find_sse2;
 #else
   return find_portable;
@@ -223,7 +234,7 @@ using CountFn = std::size_t (*)(const char*, const char*);
 CountFn pick_count() {
 #if defined(__x86_64__)
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt")) return count_newlines_avx2;
+  if (use_avx2() && __builtin_cpu_supports("popcnt")) return count_newlines_avx2;
 #endif
   return count_newlines_scalar;
 }

@@ -251,3 +251,32 @@ TEST_CASE("testdata is exactly what the generator in bench/ makes", "[e2e]") {
           {"--bytes", "60000", "--seed", "2", "--service", "worker", "--start", "2024-01-15 09:00:01"});
   CHECK(r.out == read_file(testdata("worker.log")));
 }
+
+TEST_CASE("the SSE2 searches give what the AVX2 ones give, for one id and several", "[e2e]") {
+  TempDir tmp;
+  const std::string log = tmp.path("gen.log");
+  REQUIRE(run("/bin/sh", {"-c", fmt::format("'{}' --bytes 8000000 --seed 11 > '{}'", TRACEGREP_LOGGEN, log)})
+              .status == 0);
+  // Ids from the log itself: the first tagged lines at two places.
+  const std::string text = read_file(log);
+  auto id_after = [&](std::size_t from, std::string_view key) {
+    const std::size_t at = text.find(key, from) + key.size();
+    return text.substr(at, text.find_first_of("|]", at) - at);
+  };
+  const std::string s1 = id_after(0, "session="), s2 = id_after(text.size() / 2, "session=");
+  const std::string r1 = id_after(0, "req="), r2 = id_after(text.size() / 3, "req=");
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"-s", s1},
+                                               {"-s", s1, "-s", s2},
+                                               {"-r", r1, "-r", r2, "-n"},
+                                               {"-n", "-s", s2}}) {
+    std::string cmd;
+    for (const auto& a : args) cmd += " '" + a + "'";
+    const auto avx2 = run("/bin/sh", {"-c", fmt::format("'{}'{} '{}'", TRACEGREP_BIN, cmd, log)});
+    const auto sse2 =
+        run("/bin/sh", {"-c", fmt::format("TRACEGREP_NO_AVX2=1 '{}'{} '{}'", TRACEGREP_BIN, cmd, log)});
+    INFO(cmd);
+    CHECK(avx2.status == 0);
+    CHECK_FALSE(avx2.out.empty());
+    CHECK(sse2.out == avx2.out);
+  }
+}
