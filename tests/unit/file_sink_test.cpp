@@ -145,7 +145,12 @@ TEST_CASE("lines of ended threads and of many short-lived sinks all arrive", "[e
   for (const auto& l : a.lines()) CHECK(l.find(" - a ") != std::string::npos);
 }
 
-#if !defined(__SANITIZE_THREAD__)  // TSan cannot start threads after fork()
+// Not under the sanitizers: TSan cannot start threads after fork(), and
+// GCC 12's ASan does not hold its allocator's locks across fork(), so the
+// child of a process with a second thread can hang in malloc (seen: the
+// child's new thread stuck in free() inside pthread_getattr_np). glibc's
+// malloc does hold them, and the release build runs this test.
+#if !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
 TEST_CASE("fork with a live file sink: the child logs, the parent's lines are written once", "[emit]") {
   TempLog log("fork");
   {
