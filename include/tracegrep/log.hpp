@@ -80,7 +80,8 @@ struct LoggerOptions {
 /// Receives errors of the logging itself (a sink failed, a scope ended out
 /// of order); rate-limited to one call a second. Default: a line on stderr.
 /// Called on the thread that met the error: for a file sink's write
-/// errors, its writer thread (the lines of that write are dropped).
+/// errors, its writer thread or the thread whose ERROR line flushed it (the
+/// lines of that write are dropped).
 void set_error_handler(std::function<void(std::string_view)> handler);
 void report_error(std::string_view what);
 
