@@ -176,11 +176,21 @@ std::size_t first_to_escape(std::string_view message) {
   std::size_t i = 0;
 #if defined(__SSE2__)
   const __m128i control_max = _mm_set1_epi8(0x1f), del = _mm_set1_epi8(0x7f), backslash = _mm_set1_epi8('\\');
-  for (; i + 16 <= n; i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+  auto block = [&](std::size_t at) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at));
     const __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, control_max), v),
                                      _mm_or_si128(_mm_cmpeq_epi8(v, del), _mm_cmpeq_epi8(v, backslash)));
-    if (const int mask = _mm_movemask_epi8(hit)) return i + static_cast<std::size_t>(__builtin_ctz(mask));
+    return _mm_movemask_epi8(hit);
+  };
+  if (n >= 16) {
+    for (; i + 16 <= n; i += 16)
+      if (const int mask = block(i)) return i + static_cast<std::size_t>(__builtin_ctz(mask));
+    // The last 16 bytes, overlapping bytes already found clean: no byte loop.
+    if (i < n) {
+      const int mask = block(n - 16);
+      return mask ? n - 16 + static_cast<std::size_t>(__builtin_ctz(mask)) : n;
+    }
+    return n;
   }
 #endif
   for (; i < n; ++i)

@@ -9,7 +9,7 @@ namespace {
 std::string iso(std::string_view text) {
   Timestamp ts;
   const auto n = parse_timestamp(text, ts);
-  if (n != text.size()) return "<" + std::to_string(n) + ">";
+  if (n != text.size()) return std::string("<").append(std::to_string(n)).append(">");
   return format_iso(ts);
 }
 }  // namespace
@@ -103,4 +103,24 @@ TEST_CASE("needles are contained in every line they must find", "[format]") {
   CHECK(session_needle("12345678abcdef") == "session=1234");
   CHECK(session_needle("ab") == "session=ab");
   CHECK(request_needle("a1b2c3d4") == "req=a1b2c3d4");
+}
+
+TEST_CASE("first_to_escape finds the first byte to escape at every length and place", "[format]") {
+  // The check runs 16 bytes at a time with an overlapping last block: every
+  // length around the block size, every position, every kind of byte.
+  for (std::size_t n = 0; n <= 70; ++n) {
+    std::string clean(n, 'a');
+    for (std::size_t i = 0; i < n; ++i)
+      clean[i] = static_cast<char>(i % 2 ? 'z' : '\xc3');  // UTF-8 bytes stay
+    REQUIRE(first_to_escape(clean) == n);
+    for (std::size_t at = 0; at < n; ++at) {
+      for (const char bad : {'\n', '\r', '\t', '\x01', '\x1f', '\x7f', '\\'}) {
+        std::string s = clean;
+        s[at] = bad;
+        if (at + 3 < n) s[at + 3] = '\n';  // a later one does not matter
+        INFO("n " << n << " at " << at << " byte " << static_cast<int>(bad));
+        REQUIRE(first_to_escape(s) == at);
+      }
+    }
+  }
 }
