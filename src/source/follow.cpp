@@ -70,8 +70,9 @@ ReadStatus FollowStream::read(char* buf, std::size_t cap, std::size_t& n, int ti
           return ReadStatus::kRestart;
         }
       }
+      // Only a regular file can be cut: a FIFO's size is always 0.
       struct stat by_fd {};
-      if (::fstat(fd_, &by_fd) == 0 && by_fd.st_size < offset_) {
+      if (::fstat(fd_, &by_fd) == 0 && S_ISREG(by_fd.st_mode) && by_fd.st_size < offset_) {
         ::lseek(fd_, 0, SEEK_SET);
         offset_ = 0;
         notice_("truncated; reading it from the start");

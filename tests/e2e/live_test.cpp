@@ -130,3 +130,15 @@ TEST_CASE("other FILEs and -c are refused beside --follow", "[e2e][live]") {
   CHECK(c.err ==
         "tracegrep: -c counts when an input ends, and --follow never ends: count with tracegrep -c FILE\n");
 }
+
+TEST_CASE("following a FIFO reads what is written to it, with no talk of truncation", "[e2e][live]") {
+  TempDir tmp;
+  const std::string fifo = tmp.path("pipe.log");
+  REQUIRE(run("/usr/bin/mkfifo", {fifo}).status == 0);
+  const auto r = run(
+      "/bin/sh",
+      {"-c", fmt::format("(sleep 0.3; printf '%s' '{}' > '{}') & timeout 2 '{}' --follow '{}' -s 12345678",
+                         kA, fifo, TRACEGREP_BIN, fifo)});
+  CHECK(r.out == kA);
+  CHECK(r.err.find("truncated") == std::string::npos);
+}
