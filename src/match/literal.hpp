@@ -25,14 +25,16 @@ class LiteralFinder {
   /// The first occurrence of a needle in [begin, end), or nullptr.
   const char* find(const char* begin, const char* end) const;
 
- private:
-  // Per needle, the two positions tested together 32 bytes at a time. Chosen
-  // in the id part of "key=id": ids are high-entropy, keys are on every line.
+  /// A needle and the two positions tested together 32 bytes at a time,
+  /// chosen in the id part of "key=id": ids are high-entropy, keys are on
+  /// every line. Worked out once, here, not per search.
   struct Needle {
     std::string text;
     std::size_t first = 0;
     std::size_t second = 0;
   };
+
+ private:
   std::vector<Needle> needles_;
   std::size_t longest_ = 0;
 };
