@@ -33,9 +33,20 @@ struct RequestMetadata {
 };
 
 class Context;
+class ContextScope;
 namespace detail {
 struct ContextData;
 const ContextData* raw(const Context& c);
+
+/// What a thread runs under: the installed context and the innermost scope
+/// open on it. A Task's frame keeps a chain of its own, so the scopes opened
+/// in a coroutine body travel with the frame from thread to thread and never
+/// link to the scopes of whichever thread resumes it.
+struct Chain {
+  const ContextData* current = nullptr;
+  ContextScope* top = nullptr;
+  bool in_task = false;  ///< the chain of a Task's frame
+};
 }  // namespace detail
 
 /// An immutable snapshot of a request's context; cheap to copy. The ids it
@@ -67,8 +78,18 @@ class Context {
 };
 
 /// Installs a context on this thread until the end of the scope; scopes nest.
-/// Ending scopes out of order is reported to the error handler and the
-/// previous context is restored regardless.
+/// A scope restores exactly the context it replaced, checked by identity:
+/// one ended while scopes opened inside it are still open (heap-allocated
+/// scopes ended out of order) is reported to the error handler, restores the
+/// context before it and takes the inner ones with it (they restore nothing
+/// when they end, so nothing ever restores a context that is gone).
+///
+/// In a tracegrep::Task (task.hpp) a scope holds across co_await, whichever
+/// thread resumes the task and whichever thread ends the scope. Coroutine
+/// types of other libraries do not tell us when they suspend: there, do not
+/// keep a scope open across a suspension point that can change threads
+/// (wrap the work with wrap() instead). A scope that ends on a thread that
+/// did not open it outside a Task is reported and changes nothing.
 ///
 /// Given a Context by name, the scope borrows it, as std::lock_guard borrows
 /// its mutex: the Context must outlive the scope (entering and leaving is
@@ -83,9 +104,13 @@ class ContextScope {
   ContextScope& operator=(const ContextScope&) = delete;
 
  private:
+  void open(const detail::ContextData* data);
+
   Context owned_;  // empty when borrowing
-  const detail::ContextData* previous_;
-  std::size_t depth_;
+  const detail::ContextData* previous_ = nullptr;
+  ContextScope* outer_ = nullptr;  // the innermost scope open when this one opened
+  bool in_task_ = false;
+  bool orphaned_ = false;  // ended with an outer scope that ended first
 };
 
 /// Wraps a callable to run later, anywhere, under the context current now.
@@ -130,9 +155,9 @@ namespace detail {
 /// The calling thread's context, for the logger: never null.
 const ContextData& current_data();
 std::string_view tag_of(const ContextData& data);
-/// Installs `data` (may be null) on this thread; returns the one it replaces.
-/// For coroutine resumption, which has no scope to tie it to.
-const ContextData* exchange_current(const ContextData* data);
+/// Installs `chain` on this thread; returns the one it replaces. For
+/// coroutine resumption and suspension, which have no scope to tie them to.
+Chain exchange_chain(Chain chain);
 const ContextData* raw(const Context& c);
 }  // namespace detail
 

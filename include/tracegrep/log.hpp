@@ -85,6 +85,14 @@ struct LoggerOptions {
 void set_error_handler(std::function<void(std::string_view)> handler);
 void report_error(std::string_view what);
 
+namespace detail {
+/// The clock the once-a-second limit of report_error reads (whole seconds
+/// of a monotonic clock); null restores steady_clock. For tests, which must
+/// not depend on when a calendar second turns.
+using ReportClock = std::int64_t (*)();
+void set_report_clock(ReportClock clock);
+}  // namespace detail
+
 /// How many characters of the session id are written (default 8, as the
 /// article's filter cuts them). Takes effect for contexts built afterwards.
 void set_session_length(std::size_t length);

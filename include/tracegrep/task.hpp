@@ -1,11 +1,14 @@
 // C++20 coroutines with the request context: a Task<T> captures the context
 // current when it is created and installs it whenever it runs, whichever
 // thread resumes it; between resumptions the thread gets its own back.
+// Scopes opened in the body are the frame's: they hold across co_await and
+// end correctly on whichever thread runs their destructor.
 //
 //   tracegrep::Task<int> handle() {
 //     tracegrep::info("before");          // the caller's context
+//     tracegrep::ContextScope scope({.session_id = sid, .request_id = rid});
 //     co_await some_io();                 // resumed on another thread...
-//     tracegrep::info("after");           // ...still the caller's context
+//     tracegrep::info("after");           // ...still this scope's context
 //     co_return 42;
 //   }
 //
@@ -28,18 +31,21 @@ class Task;
 
 namespace detail {
 
-// Each coroutine frame installs its context whenever it is resumed and gives
-// the resuming thread its own context back whenever it suspends. The saved
-// context is per frame, so tasks awaiting tasks hand the thread's context
-// down the chain and back unchanged.
+// Each coroutine frame has a chain of its own (context.hpp): it starts as the
+// context captured when the task is created with no scope open, is
+// installed whenever the frame resumes and taken back, with whatever scopes
+// the body opened, whenever it suspends; the resuming thread gets its own
+// chain back. The saved chain is per frame, so tasks awaiting tasks hand
+// the thread's chain down and back unchanged.
 struct PromiseBase {
-  Context context = Context::current();  // captured when the task is created
-  const ContextData* saved = nullptr;    // the resuming thread's, while we run
+  Context context = Context::current();          // captured when the task is created
+  Chain own{raw(context), nullptr, true};        // the body's, while suspended
+  Chain saved;                                   // the resuming thread's, while we run
   std::exception_ptr error;
   std::coroutine_handle<> continuation;
 
-  void resumed() { saved = exchange_current(raw(context)); }
-  void suspending() { exchange_current(saved); }
+  void resumed() { saved = exchange_chain(own); }
+  void suspending() { own = exchange_chain(saved); }
 
   struct Initial {
     PromiseBase* promise;

@@ -25,12 +25,11 @@ namespace {
 
 std::atomic<std::size_t> g_session_length{format::kSessionCut};
 
-thread_local const ContextData* t_current = nullptr;
-// Scopes are numbered by nesting depth. A scope that ends while scopes
-// opened inside it are still alive takes them with it: they are orphaned and
-// restore nothing when they end, so no scope ever restores a context that
-// is gone.
-thread_local std::size_t t_depth = 0;
+// The running chain: a Task swaps in its frame's chain when it resumes and
+// swaps it out when it suspends. Every scope reachable from `top` through
+// `outer_` is alive: a scope leaves the chain when it ends, and takes the
+// scopes opened inside it along if it ends first.
+thread_local Chain t_chain;
 
 const ContextData& empty_data() {
   static const ContextData kEmpty = [] {
@@ -58,9 +57,9 @@ std::shared_ptr<const ContextData> make_data(RequestMetadata metadata) {
 
 }  // namespace
 
-const ContextData& current_data() { return t_current ? *t_current : empty_data(); }
+const ContextData& current_data() { return t_chain.current ? *t_chain.current : empty_data(); }
 std::string_view tag_of(const ContextData& data) { return data.tag; }
-const ContextData* exchange_current(const ContextData* data) { return std::exchange(t_current, data); }
+Chain exchange_chain(Chain chain) { return std::exchange(t_chain, chain); }
 const ContextData* raw(const Context& c) { return c.data_.get(); }
 
 }  // namespace detail
@@ -72,7 +71,7 @@ Context::Context(RequestMetadata metadata) : data_(detail::make_data(std::move(m
 Context Context::current() {
   // The thread holds a raw pointer (installing is then a pointer swap); the
   // scope or task that installed it owns the snapshot and outlives this call.
-  const detail::ContextData* d = detail::t_current;
+  const detail::ContextData* d = detail::t_chain.current;
   if (!d) return Context();
   return Context(d->shared_from_this());
 }
@@ -92,22 +91,41 @@ Context Context::with_request(std::string request_id) const {
   return Context(std::move(m));
 }
 
-ContextScope::ContextScope(const Context& context) : previous_(detail::t_current), depth_(++detail::t_depth) {
-  detail::t_current = context.data_.get();
-}
+ContextScope::ContextScope(const Context& context) { open(context.data_.get()); }
 
-ContextScope::ContextScope(Context&& context)
-    : owned_(std::move(context)), previous_(detail::t_current), depth_(++detail::t_depth) {
-  detail::t_current = owned_.data_.get();
+ContextScope::ContextScope(Context&& context) : owned_(std::move(context)) { open(owned_.data_.get()); }
+
+void ContextScope::open(const detail::ContextData* data) {
+  detail::Chain& chain = detail::t_chain;
+  previous_ = chain.current;
+  outer_ = chain.top;
+  in_task_ = chain.in_task;
+  chain.current = data;
+  chain.top = this;
 }
 
 ContextScope::~ContextScope() {
-  if (depth_ > detail::t_depth) return;  // orphaned by an outer scope that ended first
-  if (depth_ < detail::t_depth) {
-    report_error("a ContextScope ended before one opened inside it; the context before it is restored");
+  detail::Chain& chain = detail::t_chain;
+  if (chain.top == this) {  // the usual case: the innermost scope ends
+    chain.current = previous_;
+    chain.top = outer_;
+    return;
   }
-  detail::t_current = previous_;
-  detail::t_depth = depth_ - 1;
+  if (orphaned_) return;  // ended with an outer scope; what it replaced is restored already
+  for (ContextScope* s = chain.top; s; s = s->outer_) {
+    if (s != this) continue;
+    for (ContextScope* inner = chain.top; inner != this; inner = inner->outer_) inner->orphaned_ = true;
+    report_error("a ContextScope ended before one opened inside it; the context before it is restored");
+    chain.current = previous_;
+    chain.top = outer_;
+    return;
+  }
+  // Not on the running chain. In a Task that is a frame destroyed while
+  // suspended: its chain goes with it and the thread's is not touched.
+  if (!in_task_) {
+    report_error("a ContextScope ended on a thread that did not open it (a coroutine other than "
+                 "tracegrep::Task resumed elsewhere?); the context is left as it is");
+  }
 }
 
 }  // namespace tracegrep

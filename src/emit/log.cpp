@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "emit/stamp.hpp"
 #include "emit/write.hpp"
 
 namespace tracegrep {
@@ -131,11 +132,19 @@ void set_error_handler(std::function<void(std::string_view)> handler) {
   g_handler = std::move(handler);
 }
 
+namespace {
+std::int64_t steady_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+std::atomic<detail::ReportClock> g_report_clock{&steady_seconds};
+}  // namespace
+
+void detail::set_report_clock(ReportClock clock) { g_report_clock = clock ? clock : &steady_seconds; }
+
 void report_error(std::string_view what) {
   // At most one report a second, whatever the rate of failing calls.
-  const std::int64_t now =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch())
-          .count();
+  const std::int64_t now = g_report_clock.load()();
   std::int64_t last = g_last_report.load();
   if (last == now || !g_last_report.compare_exchange_strong(last, now)) return;
   try {
@@ -185,8 +194,10 @@ void Logger::write(Level level, std::string_view message) {
   if (!enabled(level)) return;
   try {
     thread_local std::string line;
+    detail::Stamping stamping;
     const std::int64_t now =
         render_line(line, level, detail::tag_of(detail::current_data()), message, clock_);
+    stamping.stamped(now);
     if (sink_) {
       sink_->write_at(line, now);
       if (level >= Level::kError) sink_->flush();
@@ -246,7 +257,9 @@ void Logger::vlog(Level level, fmt::string_view format, fmt::format_args args) {
   try {
     thread_local LineState state;
     auto& line = state.line;
+    detail::Stamping stamping;
     const std::int64_t now = start_line(state, level, detail::tag_of(detail::current_data()), clock_);
+    stamping.stamped(now);
     const std::size_t start = line.size();
     fmt::vformat_to(fmt::appender(line), format, args);
     const std::size_t i =
@@ -274,8 +287,10 @@ void Logger::exception(std::string_view message, std::exception_ptr e) {
   if (!enabled(Level::kError)) return;
   try {
     thread_local std::string entry;
+    detail::Stamping stamping;
     const std::int64_t now =
         render_line(entry, Level::kError, detail::tag_of(detail::current_data()), message, clock_);
+    stamping.stamped(now);
     append_exception_lines(entry, e, 0);
     if (sink_) {
       sink_->write_at(entry, now);  // the entry and its lines in one piece

@@ -18,6 +18,7 @@
 
 #include "parse/assembler.hpp"
 #include "recorder.hpp"
+#include "report_clock.hpp"
 #include "tracegrep/context.hpp"
 #include "tracegrep/ids.hpp"
 #include "tracegrep/log.hpp"
@@ -147,7 +148,7 @@ TEST_CASE("a scope sets the context and restores the one before", "[emit]") {
 
 TEST_CASE("a scope ended out of order is reported, not silent", "[emit]") {
   std::vector<std::string> reports;
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // past the once-a-second limit
+  test::FakeReportClock clock;
   set_error_handler([&](std::string_view what) { reports.emplace_back(what); });
   {
     auto outer = std::make_unique<ContextScope>(md("outer000", "o"));
@@ -428,7 +429,7 @@ TEST_CASE("a failing sink never throws into the caller", "[emit]") {
     void write(std::string_view) override { throw std::runtime_error("disk on fire"); }
   };
   std::vector<std::string> reports;
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  test::FakeReportClock clock;  // every call below falls in one second
   set_error_handler([&](std::string_view w) { reports.emplace_back(w); });
   Logger logger(std::make_shared<Broken>());
   for (int i = 0; i < 1000; ++i) CHECK_NOTHROW(logger.error("x {}", i));

@@ -16,6 +16,8 @@
 #include <thread>
 #include <vector>
 
+#include "emit/stamp.hpp"
+#include "report_clock.hpp"
 #include "tracegrep/context.hpp"
 #include "tracegrep/log.hpp"
 
@@ -129,6 +131,65 @@ TEST_CASE("a clock set back does not hold lines up", "[emit]") {
   CHECK(lines[0] == "from the future");
 }
 
+namespace {
+// A log call held between reading the clock and handing its line to the
+// sink, as a thread preempted there is; released by go().
+class HeldCall {
+ public:
+  HeldCall(Sink& sink, std::string line) : sink_(sink), line_(std::move(line)) {
+    thread_ = std::thread([this] {
+      detail::Stamping stamping;
+      const std::int64_t t = now_ns();
+      stamping.stamped(t);
+      stamped_ = true;
+      while (!go_) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      sink_.write_at(line_, t);
+    });
+    while (!stamped_) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  void go() {
+    go_ = true;
+    thread_.join();
+  }
+
+ private:
+  Sink& sink_;
+  std::string line_;
+  std::atomic<bool> stamped_{false}, go_{false};
+  std::thread thread_;
+};
+}  // namespace
+
+TEST_CASE("a line stamped earlier but held up is never overtaken by younger lines", "[emit]") {
+  TempLog log("held");
+  auto sink = file_sink(log.path, {.interval = std::chrono::milliseconds(1)});
+  Logger logger(sink);
+  HeldCall held(*sink, "stamped first\n");  // a thread preempted for 100 ms after reading the clock
+  for (int i = 0; i < 100; ++i) logger.info("younger {}", i);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // ~100 writer rounds, 5000x the old 20 us hold
+  CHECK(log.lines().empty());  // nothing younger was written past it
+  held.go();
+  logger.flush();
+  const auto lines = log.lines();
+  REQUIRE(lines.size() == 101);
+  CHECK(lines[0] == "stamped first");
+  CHECK(lines[1].find("younger 0") != std::string::npos);
+}
+
+TEST_CASE("a thread blocked in another sink does not hold a file's lines back", "[emit]") {
+  TempLog log("blocked");
+  auto sink = file_sink(log.path, {.interval = std::chrono::milliseconds(1)});
+  Logger logger(sink);
+  struct Elsewhere : Sink {
+    void write(std::string_view) override {}
+  } elsewhere;
+  HeldCall blocked(elsewhere, "to a full pipe\n");  // blocked in its sink's write for over a second
+  logger.info("meanwhile");
+  const auto lines = wait_for_lines(log, 1);  // after detail::kStuckNs (250 ms), not when it is freed
+  CHECK(lines.size() == 1);
+  blocked.go();
+}
+
 TEST_CASE("lines of ended threads and of many short-lived sinks all arrive", "[emit]") {
   TempLog a("sinks-a"), b("sinks-b");
   for (int round = 0; round < 20; ++round) {
@@ -196,7 +257,7 @@ TEST_CASE("fork with a live file sink: the child logs, the parent's lines are wr
 TEST_CASE("a file that cannot be written: the error handler hears of it, calls go on", "[emit]") {
   if (!std::filesystem::exists("/dev/full")) return;
   std::vector<std::string> reports;
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // reports are limited to one a second
+  test::FakeReportClock clock;  // reports are limited to one a second: all of these fall in one
   set_error_handler([&](std::string_view w) { reports.emplace_back(w); });
   {
     Logger logger(file_sink("/dev/full"));  // every write fails with ENOSPC
