@@ -1,12 +1,15 @@
 // An HTTP service on cpp-httplib that does what the article's middleware
 // does, in C++: each request gets a session id (from its headers, query or
-// bearer token) and a new request id, installed as the context for the
-// handler; the response carries X-Request-ID; the handler fans out parallel
-// tasks that log under the same context.
+// bearer token) and a request id (an incoming W3C traceparent's trace id,
+// else a new one), installed as the context for the handler; the response
+// carries X-Request-ID; the handler fans out parallel tasks that log under
+// the same context and, given --downstream, calls another service with the
+// trace context, session and request id in its headers.
 //
-//   tracegrep-example-service --log FILE [--port N]
+//   tracegrep-example-service --log FILE [--port N] [--downstream http://HOST:PORT]
 // prints "listening on 127.0.0.1:PORT" (PORT chosen when N is 0), serves
-// POST /api/payments?tasks=N, and stops on POST /quit.
+// POST /api/payments?tasks=N (calling POST /charge downstream), and stops
+// on POST /quit.
 #include <httplib.h>
 
 #include <cstdio>
@@ -17,6 +20,7 @@
 #include "tracegrep/context.hpp"
 #include "tracegrep/ids.hpp"
 #include "tracegrep/log.hpp"
+#include "tracegrep/trace.hpp"
 
 namespace {
 
@@ -32,9 +36,7 @@ Handler traced(Handler handler) {
     };
     std::string query;
     if (req.has_param("session_id")) query = "session_id=" + req.get_param_value("session_id");
-    tracegrep::RequestMetadata metadata;
-    metadata.session_id = tracegrep::session_id_from(header, query);
-    metadata.request_id = tracegrep::new_request_id();
+    tracegrep::RequestMetadata metadata = tracegrep::request_from(header, query);
     metadata.method = req.method;
     metadata.path = req.path;
     metadata.transport_type = "http";
@@ -54,7 +56,7 @@ Handler traced(Handler handler) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string log_path;
+  std::string log_path, downstream;
   int port = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
@@ -62,13 +64,15 @@ int main(int argc, char** argv) {
       log_path = argv[i + 1];
     else if (a == "--port")
       port = std::atoi(argv[i + 1]);
+    else if (a == "--downstream")
+      downstream = argv[i + 1];
   }
   auto sink = log_path.empty() ? tracegrep::stderr_sink() : tracegrep::file_sink(log_path);
   if (!sink) return 2;
   tracegrep::set_default_logger(std::make_shared<tracegrep::Logger>(sink));
 
   httplib::Server server;
-  server.Post("/api/payments", traced([](const httplib::Request& req, httplib::Response& res) {
+  server.Post("/api/payments", traced([&downstream](const httplib::Request& req, httplib::Response& res) {
                 const int tasks =
                     req.has_param("tasks") ? std::atoi(req.get_param_value("tasks").c_str()) : 3;
                 tracegrep::info("Starting {} parallel tasks", tasks);
@@ -81,6 +85,21 @@ int main(int argc, char** argv) {
                 }
                 for (auto& r : running) r.get();
                 tracegrep::info("All tasks completed");
+                if (!downstream.empty()) {
+                  httplib::Client client(downstream);
+                  client.set_connection_timeout(5);
+                  client.set_read_timeout(10);
+                  httplib::Headers headers;
+                  for (auto& [name, value] : tracegrep::outgoing_headers()) headers.emplace(name, value);
+                  tracegrep::info("Calling the payments service");
+                  const auto answer = client.Post("/charge", headers, "", "text/plain");
+                  if (!answer) {
+                    tracegrep::error("Payments service unreachable: {}", httplib::to_string(answer.error()));
+                    res.status = 502;
+                    return;
+                  }
+                  tracegrep::info("Payments service answered {}", answer->status);
+                }
                 res.status = 200;
                 res.set_content("ok\n", "text/plain");
               }));

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <future>
 #include <memory>
 #include <string>
@@ -30,6 +31,11 @@ struct RequestMetadata {
   std::string path;
   std::string transport_type;
   std::chrono::system_clock::time_point start_time = std::chrono::system_clock::now();
+  /// W3C Trace Context (trace.hpp): the caller's span, written in the tag as
+  /// `parent=` when set; flags and tracestate are passed downstream.
+  std::string parent_span_id;
+  std::uint8_t trace_flags = 0;
+  std::string tracestate;
 };
 
 class Context;

@@ -68,6 +68,8 @@ inline constexpr char kPairSeparator = '|';
 inline constexpr char kKeyValueSeparator = '=';
 inline constexpr std::string_view kRequestKey = "req";
 inline constexpr std::string_view kSessionKey = "session";
+/// The caller's span (W3C traceparent's parent-id), written by the emitter.
+inline constexpr std::string_view kParentKey = "parent";
 /// The value written where an id is unset.
 inline constexpr std::string_view kNoneValue = "none";
 /// Sessions are cut to this many characters by default when written.

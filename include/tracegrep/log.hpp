@@ -34,7 +34,9 @@ class Sink {
   virtual void write(std::string_view line) = 0;
   /// The same, with the time the line was stamped with (nanoseconds since
   /// the epoch, CLOCK_REALTIME): a sink that puts the lines of several
-  /// threads in time order uses it. The logger calls this one.
+  /// threads in time order uses it. The logger calls this one. A sink that
+  /// wraps another passes the call on from within write_at, on the same
+  /// thread, so the file sink's ordering still holds.
   virtual void write_at(std::string_view line, std::int64_t /*unix_ns*/) { write(line); }
   /// Makes what was written durable (the logger calls it after ERROR and
   /// CRITICAL lines, so a crash right after loses nothing that matters).
@@ -53,8 +55,13 @@ struct FileSinkOptions {
 /// or makes a system call: each thread copies its lines into its own buffer
 /// (512 KiB of address space per thread, touched as used) and a writer
 /// thread merges the threads' lines by time and writes them, whole and many
-/// per write(2), so the file is in time order and threads and processes
-/// sharing it never tear or interleave lines. Lines reach the file within
+/// per write(2), so threads and processes sharing it never tear or
+/// interleave lines. The file is in time order: a line is not written while
+/// a line stamped earlier by this process's logger may still arrive, however
+/// long its thread is preempted between reading the clock and copying it
+/// (a thread blocked over 250 ms inside another sink is not waited for;
+/// lines given to write_at with a time of the caller's own get a 20 us
+/// margin only). Lines reach the file within
 /// options.interval (100 ms), when a thread's buffer is half full, after
 /// ERROR and CRITICAL lines (the call returns once they are written), and
 /// when the sink ends. fork() is safe: the child gets a writer of its own.

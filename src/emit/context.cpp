@@ -34,7 +34,7 @@ thread_local Chain t_chain;
 const ContextData& empty_data() {
   static const ContextData kEmpty = [] {
     ContextData d;
-    d.tag = "[req=none|session=none]";
+    d.tag = "[req=none|session=none]";  // as make_data writes an empty context
     return d;
   }();
   return kEmpty;
@@ -50,7 +50,18 @@ std::shared_ptr<const ContextData> make_data(RequestMetadata metadata) {
   d->session = written_id(metadata.session_id);
   if (!metadata.session_id.empty()) d->session.resize(std::min(d->session.size(), g_session_length.load()));
   d->request = written_id(metadata.request_id);
-  d->tag = "[req=" + d->request + "|session=" + d->session + "]";
+  // The tag as format.hpp defines it; the parent span only when it is a safe id.
+  using namespace format;
+  d->tag.reserve(40 + d->request.size() + d->session.size());
+  d->tag += kTagOpen;
+  ((d->tag += kRequestKey) += kKeyValueSeparator) += d->request;
+  ((d->tag += kPairSeparator) += kSessionKey) += kKeyValueSeparator;
+  d->tag += d->session;
+  if (is_safe_id(metadata.parent_span_id)) {
+    ((d->tag += kPairSeparator) += kParentKey) += kKeyValueSeparator;
+    d->tag += metadata.parent_span_id;
+  }
+  d->tag += kTagClose;
   d->metadata = std::move(metadata);
   return d;
 }

@@ -89,7 +89,7 @@ TEST_CASE("the example service: each request's timeline holds exactly its own en
   const std::size_t per_request = 4 + kTasks;  // started, starting, tasks, all done, completed
   CHECK(run_tracegrep({"-c", log}).out == fmt::format("{}\n", sent.size() * per_request));
   for (const Sent& s : sent) {
-    REQUIRE(s.request_id.size() == 8);
+    REQUIRE(s.request_id.size() == 32);  // a new trace id: no traceparent came in
     const Result r = run_tracegrep({"--json", "-r", s.request_id, log});
     INFO(s.request_id << "\n" << r.out);
     std::size_t lines = 0;
@@ -108,4 +108,92 @@ TEST_CASE("the example service: each request's timeline holds exactly its own en
     CHECK(r.out.find("All tasks completed") != std::string::npos);
     CHECK(r.out.find("completed 200") != std::string::npos);
   }
+}
+
+namespace {
+int port_of(const std::string& banner) {
+  REQUIRE(banner.rfind("listening on 127.0.0.1:", 0) == 0);
+  return std::stoi(banner.substr(banner.rfind(':') + 1));
+}
+
+// Where `timeline -r` prints each of the request's messages.
+std::vector<std::string> messages_in_order(const std::string& timeline) {
+  std::vector<std::string> out;
+  for (const char* m : {"POST /api/payments started", "Calling the payments service", "POST /charge started",
+                        "Charging card", "Card charged", "POST /charge completed 200",
+                        "Payments service answered 200", "POST /api/payments completed 200"}) {
+    const auto at = timeline.find(m);
+    out.push_back(at == std::string::npos ? std::string("missing: ") + m : std::to_string(at));
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("across languages: the C++ service calls a real Python service, one request id end to end",
+          "[e2e][service]") {
+  // Debian's python3-starlette and python3-uvicorn, with the article's
+  // middleware and contextvars filter (examples/python/service.py).
+  TempDir tmp;
+  const std::string cpp_log = tmp.path("api.log"), py_log = tmp.path("payments.log");
+  Live python(TRACEGREP_PYTHON, {TRACEGREP_EXAMPLES "/python/service.py", "--log", py_log});
+  const int py_port = port_of(python.read_until("\n", 30s));
+  Live service(TRACEGREP_SERVICE,
+               {"--log", cpp_log, "--port", "0", "--downstream", fmt::format("http://127.0.0.1:{}", py_port)});
+  const int port = port_of(service.read_until("\n", 10s));
+
+  httplib::Client client("127.0.0.1", port);
+  const std::string trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {  // one user action with a trace from outside, two without
+    httplib::Headers headers{{"X-Session-ID", "5e551011abcdef99"}};
+    if (i == 0) headers.emplace("traceparent", "00-" + trace + "-00f067aa0ba902b7-01");
+    const auto res = client.Post("/api/payments?tasks=2", headers, "", "text/plain");
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+    ids.push_back(res->get_header_value("X-Request-ID"));
+  }
+  CHECK(ids[0] == trace);
+  CHECK(ids[1] != ids[2]);
+  client.Post("/quit", "", "text/plain");
+  httplib::Client("127.0.0.1", py_port).Post("/quit", "", "text/plain");
+  CHECK(service.wait() == 0);
+  CHECK(python.wait() == 0);
+
+  for (const std::string& id : ids) {
+    INFO("request " << id);
+    // Each service logged the request under the same id.
+    CHECK(run_tracegrep({"-c", "-r", id, cpp_log}).out == "8\n");
+    CHECK(run_tracegrep({"-c", "-r", id, py_log}).out == "4\n");
+    // One timeline across both services, in time order: the Python entries
+    // fall between the call and its answer.
+    const Result t = run_tracegrep({"timeline", "-r", id, cpp_log, py_log});
+    INFO(t.out << t.err);
+    REQUIRE(t.status == 0);
+    CHECK(t.out.find("sources: " + cpp_log + ", " + py_log) != std::string::npos);
+    CHECK(t.out.find("entries 12") != std::string::npos);
+    // Times have milliseconds, and entries of one millisecond keep the order
+    // of the files given: the answer and the callee's last lines can share
+    // one. The Python service sleeps 10 ms after "Charging card": up to it
+    // the order is strict, and everything else comes after it.
+    std::vector<std::size_t> at;
+    for (const std::string& o : messages_in_order(t.out)) {
+      INFO(o);
+      REQUIRE(o.rfind("missing", 0) != 0);
+      at.push_back(std::stoul(o));
+    }
+    CHECK(at[0] < at[1]);  // the C++ service: started, calling
+    CHECK(at[1] < at[2]);  // then the Python service: started, charging
+    CHECK(at[2] < at[3]);
+    for (std::size_t i = 4; i < at.size(); ++i) CHECK(at[3] < at[i]);
+    CHECK(at[4] < at[5]);  // charged, completed
+    CHECK(at[6] < at[7]);  // answered, completed
+  }
+  // The caller's span is an attribute of the C++ service's entries.
+  const Result json = run_tracegrep({"--json", "-r", trace, cpp_log});
+  CHECK(json.out.find("\"parent\":\"00f067aa0ba902b7\"") != std::string::npos);
+  // The session: three requests (not six), each across both services.
+  const Result session = run_tracegrep({"timeline", "-s", "5e551011abcdef99", "--width", "100", cpp_log, py_log});
+  INFO(session.out);
+  CHECK(session.out.find("requests 3  entries 36") != std::string::npos);
+  for (const std::string& id : ids) CHECK(session.out.find(id + " ") != std::string::npos);
 }
