@@ -13,27 +13,25 @@
 
 #include "cli/run.hpp"
 #include "index/ingest.hpp"
-#include "index/query.hpp"
 #include "index/store.hpp"
+#include "search/searcher.hpp"
 
 namespace tracegrep {
 namespace {
-
-void complain(std::string_view what) { fmt::print(stderr, "tracegrep: {}\n", what); }
 
 // One writer at a time: a lock file beside the index, held for the whole
 // run and released by the kernel even after kill -9. Readers never take it.
 class WriterLock {
  public:
-  explicit WriterLock(const std::string& db) {
+  WriterLock(const std::string& db, Reporter& reporter) {
     const std::string path = db + ".lock";
     fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd_ < 0) {
-      error_ = std::strerror(errno);
+      error_ = Error::from_errno(errno);
       return;
     }
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-      complain(fmt::format("{}: another tracegrep index is writing; waiting for it", db));
+      reporter.notice(db, "another tracegrep index is writing; waiting for it");
       while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
       }
     }
@@ -43,12 +41,20 @@ class WriterLock {
   }
   WriterLock(const WriterLock&) = delete;
   WriterLock& operator=(const WriterLock&) = delete;
-  const std::string& error() const { return error_; }
+  const Error& error() const { return error_; }
 
  private:
   int fd_ = -1;
-  std::string error_;
+  Error error_;
 };
+
+// What SQLite or our own checks found wrong with the index at `path`.
+void report_store_error(Reporter& reporter, const std::string& path, const std::exception& e) {
+  const auto* db_error = dynamic_cast<const db::Error*>(&e);
+  const bool corrupt = db_error && db_error->corrupt();
+  reporter.error(fmt::format("{}: {}{}", path, e.what(),
+                             corrupt ? "; the index is damaged: remove it and index again" : ""));
+}
 
 std::string mb(std::int64_t bytes) { return fmt::format("{:.1f} MB", static_cast<double>(bytes) / 1e6); }
 
@@ -72,17 +78,17 @@ int print_status(index::Store& store, const std::string& path) {
 }  // namespace
 
 int index_command(const IndexArgs& args) {
+  Reporter reporter;
   const std::string path = args.db.empty() ? default_index_path() : args.db;
   std::size_t max_entry = kDefaultMaxEntry;
   if (!args.max_entry_size.empty() &&
       (!parse_size(args.max_entry_size, max_entry) || max_entry < kMinMaxEntry ||
                                         max_entry > kMaxMaxEntry)) {
-    complain(fmt::format("--max-entry-size '{}': use a size from 4K to 1G, such as 65536, 64K or 1M",
-                         args.max_entry_size));
+    reporter.error(messages::bad_max_entry_size(args.max_entry_size));
     return kExitError;
   }
   if (args.files.empty() && !args.status) {
-    complain("index what? give FILEs, or - for standard input (tracegrep index --help)");
+    reporter.error("index what? give FILEs, or - for standard input (tracegrep index --help)");
     return kExitError;
   }
   if (args.db.empty()) {
@@ -94,9 +100,9 @@ int index_command(const IndexArgs& args) {
       index::Store store(path, index::Access::kRead);
       return print_status(store, path);
     }
-    WriterLock lock(path);
-    if (!lock.error().empty()) {
-      complain(fmt::format("{}: {}", path, lock.error()));
+    WriterLock lock(path, reporter);
+    if (lock.error()) {
+      reporter.error(path, lock.error());
       return kExitError;
     }
     index::Store store(path, index::Access::kWrite);
@@ -117,72 +123,69 @@ int index_command(const IndexArgs& args) {
       };
     }
     index::Ingester ingester(store, options);
-    bool failed = false;
     for (const std::string& file : args.files) {
       if (show) fmt::print(stderr, "\rindexing {} ...\x1b[K", file);
-      const std::string error = ingester.add(file);
-      if (!error.empty()) {
+      const Error error = ingester.add(file);
+      if (error) {
         if (show) fmt::print(stderr, "\r\x1b[K");
-        complain(fmt::format("{}: {}", file == "-" ? "(standard input)" : file, error));
-        failed = true;
+        reporter.error(input_name(file).display, error);
       }
     }
     if (show) fmt::print(stderr, "\r\x1b[K");
     if (!args.quiet) {
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const auto& t = ingester.totals();
-      fmt::print(stderr, "tracegrep: indexed {} inputs: {} entries, {} new in {:.2f} s ({:.0f} MB/s)\n",
-                 t.inputs, t.entries, mb(t.bytes), secs,
-                 secs > 0 ? static_cast<double>(t.bytes) / 1e6 / secs : 0.0);
+      reporter.say(fmt::format("indexed {} inputs: {} entries, {} new in {:.2f} s ({:.0f} MB/s)", t.inputs,
+                               t.entries, mb(t.bytes), secs,
+                               secs > 0 ? static_cast<double>(t.bytes) / 1e6 / secs : 0.0));
     }
-    return failed ? kExitError : kExitMatch;
+    return reporter.status(true);
   } catch (const index::BadIndex& e) {
-    complain(fmt::format("{}: {}", path, e.what()));
+    report_store_error(reporter, path, e);
   } catch (const db::Error& e) {
-    complain(fmt::format("{}: {}{}", path, e.what(),
-                         e.corrupt() ? "; the index is damaged: remove it and index again" : ""));
+    report_store_error(reporter, path, e);
   }
   return kExitError;
 }
 
-int query_into(const Plan& plan, Output& out, EntrySink& sink) {
+namespace {
+
+// Opens the plan's index and runs `f(store)`, reporting what is wrong with
+// the index; returns f's exit code, or kExitError.
+template <typename F>
+int with_store(const Plan& plan, Reporter& reporter, F f) {
   try {
     index::Store store(plan.db, index::Access::kRead);
-    Tally tally(sink, out, plan.max_count);
-    Assembler assembler(*plan.filter, tally, plan.input_options.max_entry, plan.numbers);
-    index::query(store, index::QueryIds{plan.sessions, plan.requests}, assembler, tally,
-                 [&out] { return out.closed(); });
-    return tally.total() > 0 ? kExitMatch : kExitNoMatch;
+    return f(store);
   } catch (const index::BadIndex& e) {
-    complain(fmt::format("{}: {}", plan.db, e.what()));
+    report_store_error(reporter, plan.db, e);
   } catch (const db::Error& e) {
-    complain(fmt::format("{}: {}{}", plan.db, e.what(),
-                         e.corrupt() ? "; the index is damaged: remove it and index again" : ""));
+    report_store_error(reporter, plan.db, e);
   }
   return kExitError;
 }
 
-int query_command(Plan& plan, Output& out) {
-  std::uint64_t total = 0;
-  try {
-    index::Store store(plan.db, index::Access::kRead);
+bool search_store(index::Store& store, const Plan& plan, Output& out, Reporter& reporter, EntrySink& sink) {
+  std::vector<std::unique_ptr<Source>> sources;
+  sources.push_back(index_source(store, plan.sessions, plan.requests, [&out] { return out.closed(); }));
+  return Searcher(search_options(plan), reporter, out).in_order(sources, sink);
+}
+
+}  // namespace
+
+int query_into(const Plan& plan, Output& out, Reporter& reporter, EntrySink& sink) {
+  return with_store(plan, reporter, [&](index::Store& store) {
+    return reporter.status(search_store(store, plan, out, reporter, sink));
+  });
+}
+
+int query_command(Plan& plan, Output& out, Reporter& reporter) {
+  return with_store(plan, reporter, [&](index::Store& store) {
+    // More than one file in the index: name them, as grep does with several.
     if (!plan.filename_chosen) plan.style.with_filename = store.files().size() > 1;
     const auto printer = make_printer(plan, out);
-    Tally tally(*printer, out, plan.max_count);
-    Assembler assembler(*plan.filter, tally, plan.input_options.max_entry, plan.numbers);
-    const index::QueryIds ids{plan.sessions, plan.requests};
-    index::query(store, ids, assembler, tally, [&out] { return out.closed(); });
-    total = tally.total();
-  } catch (const index::BadIndex& e) {
-    complain(fmt::format("{}: {}", plan.db, e.what()));
-    return kExitError;
-  } catch (const db::Error& e) {
-    complain(fmt::format("{}: {}{}", plan.db, e.what(),
-                         e.corrupt() ? "; the index is damaged: remove it and index again" : ""));
-    return kExitError;
-  }
-  out.flush();
-  return total > 0 ? kExitMatch : kExitNoMatch;
+    return reporter.status(search_store(store, plan, out, reporter, *printer));
+  });
 }
 
 }  // namespace tracegrep

@@ -40,6 +40,16 @@ std::unique_ptr<EntrySink> make_printer(const Plan& plan, Output& out) {
   return std::make_unique<TextPrinter>(out, plan.style);
 }
 
+SearchOptions search_options(const Plan& plan) {
+  return {plan.filter.get(), plan.input_options.max_entry, plan.numbers, plan.max_count};
+}
+
+std::vector<std::unique_ptr<Source>> file_sources(const Plan& plan) {
+  std::vector<std::unique_ptr<Source>> sources;
+  for (const std::string& path : plan.inputs) sources.push_back(file_source(path, plan.input_options));
+  return sources;
+}
+
 bool parse_size(const std::string& text, std::size_t& out) {
   if (text.empty()) return false;
   std::size_t i = 0;
@@ -79,7 +89,7 @@ std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::strin
   if (!a.level.empty()) {
     spec.min_level = format::parse_level(a.level);
     if (!spec.min_level) {
-      error = "--level '" + a.level + "': not a level; use TRACE, DEBUG, INFO, WARNING, ERROR or CRITICAL";
+      error = messages::bad_level(a.level);
       return nullptr;
     }
   }
@@ -111,8 +121,7 @@ std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::strin
   if (!a.max_entry_size.empty()) {
     if (!parse_size(a.max_entry_size, plan->input_options.max_entry) ||
         plan->input_options.max_entry < kMinMaxEntry || plan->input_options.max_entry > kMaxMaxEntry) {
-      error =
-          "--max-entry-size '" + a.max_entry_size + "': use a size from 4K to 1G, such as 65536, 64K or 1M";
+      error = messages::bad_max_entry_size(a.max_entry_size);
       return nullptr;
     }
   }

@@ -10,6 +10,7 @@
 #include "match/filter.hpp"
 #include "parse/assembler.hpp"
 #include "print/printers.hpp"
+#include "search/searcher.hpp"
 #include "source/input.hpp"
 
 namespace tracegrep {
@@ -30,6 +31,12 @@ struct Plan {
 
 /// The printer the plan asks for.
 std::unique_ptr<EntrySink> make_printer(const Plan& plan, Output& out);
+
+/// What the search stage needs of the plan.
+SearchOptions search_options(const Plan& plan);
+
+/// The plan's inputs as sources, in argument order.
+std::vector<std::unique_ptr<Source>> file_sources(const Plan& plan);
 
 /// $TRACEGREP_DB, else $XDG_DATA_HOME/tracegrep/index.db, else
 /// ~/.local/share/tracegrep/index.db.

@@ -62,21 +62,24 @@ class Collector : public EntrySink {
 
 // Collects the entries a scan plan (files) or the index gives for `s`.
 // Returns the exit code of the collection; the plan is left in `plan`.
-int collect(const ScanArgs& s, std::unique_ptr<Plan>& plan, Output& out, Collector& collector) {
+int collect(const ScanArgs& s, std::unique_ptr<Plan>& plan, Output& out, Reporter& reporter,
+            Collector& collector) {
   std::string error;
   plan = make_plan(s, out, error);
   if (!plan) {
-    fmt::print(stderr, "tracegrep: {}\n", error);
+    reporter.error(error);
     return kExitError;
   }
   plan->numbers = LineNumbers::kCount;  // notes name file:line
-  return plan->db.empty() ? scan_into(*plan, out, collector) : query_into(*plan, out, collector);
+  if (!plan->db.empty()) return query_into(*plan, out, reporter, collector);
+  return reporter.status(Searcher(search_options(*plan), reporter, out).in_order(file_sources(*plan), collector));
 }
 
 // What the three commands share: the entries the scan arguments select,
 // read from files or the index.
 struct Collected {
   Output out{1};
+  Reporter reporter{&out};
   std::unique_ptr<Plan> plan;
   Collector collector;
   int rc = kExitMatch;
@@ -96,7 +99,7 @@ std::unique_ptr<Collected> collect_entries(ScanArgs s, const std::vector<std::st
   auto c = std::make_unique<Collected>();
   c->collector.requests = requests;
   c->collector.sessions = sessions;
-  c->rc = collect(s, c->plan, c->out, c->collector);
+  c->rc = collect(s, c->plan, c->out, c->reporter, c->collector);
   return c;
 }
 
@@ -110,7 +113,7 @@ std::size_t terminal_width() {
 
 int timeline_command(const TimelineArgs& a) {
   if (a.request.empty() && a.session.empty()) {
-    fmt::print(stderr, "tracegrep: timeline of what? give -r REQUEST or -s SESSION\n");
+    Reporter().error("timeline of what? give -r REQUEST or -s SESSION");
     return kExitError;
   }
   ScanArgs s;
@@ -124,8 +127,7 @@ int timeline_command(const TimelineArgs& a) {
   auto& collector = c->collector;
   const Plan* plan = c->plan.get();
   if (collector.items.empty()) {
-    fmt::print(stderr, "tracegrep: {} {}: no entries\n", a.request.empty() ? "session" : "request",
-               a.request.empty() ? a.session : a.request);
+    c->reporter.notice(a.request.empty() ? "session " + a.session : "request " + a.request, "no entries");
     return kExitNoMatch;
   }
   const std::string format = a.json ? "json" : a.format;
@@ -162,9 +164,7 @@ int requests_command(const RequestsArgs& a) {
   if (!a.level.empty()) {
     min_level = format::parse_level(a.level);
     if (!min_level) {
-      fmt::print(stderr,
-                 "tracegrep: --level '{}': not a level; use TRACE, DEBUG, INFO, WARNING, ERROR or CRITICAL\n",
-                 a.level);
+      Reporter().error(messages::bad_level(a.level));
       return kExitError;
     }
   }

@@ -555,10 +555,10 @@ std::int64_t fingerprint(std::string_view head) {
 
 Ingester::Ingester(Store& store, IngestOptions options) : store_(store), options_(std::move(options)) {}
 
-std::string Ingester::add(const std::string& path) {
+Error Ingester::add(const std::string& path) {
   const bool is_stdin = path == "-";
   const int fd = is_stdin ? 0 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::strerror(errno);
+  if (fd < 0) return Error::from_errno(errno);
   struct Closer {
     int fd;
     ~Closer() {
@@ -566,8 +566,8 @@ std::string Ingester::add(const std::string& path) {
     }
   } closer{fd};
   struct stat st {};
-  if (::fstat(fd, &st) != 0) return std::strerror(errno);
-  if (S_ISDIR(st.st_mode)) return std::strerror(EISDIR);
+  if (::fstat(fd, &st) != 0) return Error::from_errno(errno);
+  if (S_ISDIR(st.st_mode)) return Error::from_errno(EISDIR);
   const bool live = !S_ISREG(st.st_mode);
   ++totals_.inputs;
 
@@ -618,7 +618,7 @@ std::string Ingester::add(const std::string& path) {
   // Position at what is new: seek a plain file, read past it otherwise.
   std::unique_ptr<ByteStream> input;
   if (plain_file) {
-    if (::lseek(fd, file.indexed, SEEK_SET) < 0) return std::strerror(errno);
+    if (::lseek(fd, file.indexed, SEEK_SET) < 0) return Error::from_errno(errno);
     input = std::make_unique<FdStream>(fd, false);
   } else {
     input = std::make_unique<ReplayStream>(std::move(head), std::move(stream));

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "index/store.hpp"
+#include "report/error.hpp"
 
 namespace tracegrep::index {
 
@@ -28,9 +29,9 @@ struct IngestTotals {
 class Ingester {
  public:
   Ingester(Store& store, IngestOptions options);
-  /// Indexes one input ("-" for standard input). Returns an error message
-  /// (the reason alone) or an empty string. Throws db::Error from SQLite.
-  std::string add(const std::string& path);
+  /// Indexes one input ("-" for standard input). Returns what went wrong
+  /// with the input (none when it was indexed). Throws db::Error from SQLite.
+  Error add(const std::string& path);
   const IngestTotals& totals() const { return totals_; }
 
  private:

@@ -9,9 +9,15 @@ namespace tracegrep {
 
 Output::Output(int fd) : fd_(fd), terminal_(::isatty(fd) != 0) { buf_.reserve(kFlushAt); }
 
+Output::Output(std::function<void(std::string_view)> drain) : drain_(std::move(drain)) { buf_.reserve(kFlushAt); }
+
 Output::~Output() { flush(); }
 
 void Output::write_all(std::string_view bytes) {
+  if (drain_) {
+    if (!bytes.empty()) drain_(bytes);
+    return;
+  }
   while (!bytes.empty() && !closed_ && error_.empty()) {
     const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
     if (n < 0) {

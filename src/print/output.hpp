@@ -2,6 +2,7 @@
 // a closed pipe (`| head`) turns into a quiet stop, not an error.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -10,6 +11,9 @@ namespace tracegrep {
 class Output {
  public:
   explicit Output(int fd);
+  /// Hands what it would write to `drain` instead of a descriptor (the
+  /// held-back output of an input searched on a worker thread).
+  explicit Output(std::function<void(std::string_view)> drain);
   ~Output();
   Output(const Output&) = delete;
   Output& operator=(const Output&) = delete;
@@ -37,8 +41,9 @@ class Output {
   void flush_full(std::string_view more);
   void write_all(std::string_view bytes);
 
-  int fd_;
-  bool terminal_;
+  int fd_ = -1;
+  std::function<void(std::string_view)> drain_;
+  bool terminal_ = false;
   bool closed_ = false;
   std::string error_;
   std::string buf_;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "parse/line_sink.hpp"
+#include "report/error.hpp"
 #include "source/stream.hpp"
 
 namespace tracegrep {
@@ -18,7 +19,7 @@ inline constexpr int kIdleFlushMs = 200;
 
 struct FeedOutcome {
   Flow flow = Flow::kContinue;
-  std::string error;  ///< non-empty when the stream failed
+  Error error;  ///< set when the stream failed
 };
 
 class LineFeeder {

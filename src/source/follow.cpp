@@ -59,7 +59,7 @@ ReadStatus FollowStream::read(char* buf, std::size_t cap, std::size_t& n, int ti
         return ReadStatus::kData;
       }
       if (got < 0) {
-        error_ = std::strerror(errno);
+        error_ = Error::from_errno(errno);
         return ReadStatus::kError;
       }
       // At the end: has the name moved on to another file, or was it cut?

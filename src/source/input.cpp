@@ -29,20 +29,52 @@ class FdGuard {
 };
 
 // Reads the first bytes of a stream to look for gzip's magic.
-std::string sniff(int fd, std::string& error) {
+std::string sniff(int fd, Error& error) {
   char magic[2];
   std::size_t have = 0;
   while (have < sizeof magic) {
     const ssize_t got = ::read(fd, magic + have, sizeof magic - have);
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) {
-      error = std::strerror(errno);
+      error = Error::from_errno(errno);
       break;
     }
     if (got == 0) break;
     have += static_cast<std::size_t>(got);
   }
   return std::string(magic, have);
+}
+
+// Small files are read whole, with one read(2), into a buffer the thread
+// keeps: in a log directory of many small rotated files a mapping per file
+// (mmap, page faults, munmap), a reader's buffer and the extra read(2) of
+// the gzip sniff per file cost more than the copy (bench/run-many.sh). A
+// file no longer than the entry limit has no line to cut, so its bytes go
+// to the assembler as they are.
+constexpr off_t kReadWholeMax = off_t{1} << 20;
+
+// Reads up to `size` bytes of `fd` into `buf`; fewer if it shrank meanwhile.
+Error read_whole(int fd, off_t size, std::string& buf) {
+  buf.resize(static_cast<std::size_t>(size));
+  std::size_t have = 0;
+  while (have < buf.size()) {
+    const ssize_t got = ::read(fd, buf.data() + have, buf.size() - have);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return Error::from_errno(errno);
+    if (got == 0) break;
+    have += static_cast<std::size_t>(got);
+  }
+  buf.resize(have);
+  return {};
+}
+
+Flow feed_whole(std::string_view all, LineSink& lines) {
+  const std::size_t last = all.rfind('\n');
+  const std::size_t whole = last == std::string_view::npos ? 0 : last + 1;
+  Flow flow = whole > 0 ? lines.feed(all.substr(0, whole)) : Flow::kContinue;
+  if (flow != Flow::kStop && whole < all.size()) flow = lines.feed_last_line(all.substr(whole));
+  if (flow != Flow::kStop) flow = lines.flush();
+  return flow;
 }
 
 }  // namespace
@@ -55,31 +87,39 @@ InputName input_name(const std::string& path) {
 FeedOutcome scan_input(const std::string& path, Assembler& assembler, EntrySink& sink,
                        const InputOptions& options) {
   assembler.reset();
-  LineFeeder feeder(assembler, sink, options.max_entry);
   if (options.follow == FollowMode::kYes && path != "-") {
     FollowStream stream(path, options.notice);
-    return feeder.run(stream);
+    return LineFeeder(assembler, sink, options.max_entry).run(stream);
   }
   const int fd = path == "-" ? 0 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return {Flow::kContinue, std::strerror(errno)};
+  if (fd < 0) return {Flow::kContinue, Error::from_errno(errno)};
   FdGuard guard(fd);
   struct stat st {};
-  if (::fstat(fd, &st) != 0) return {Flow::kContinue, std::strerror(errno)};
-  if (S_ISDIR(st.st_mode)) return {Flow::kContinue, std::strerror(EISDIR)};
+  if (::fstat(fd, &st) != 0) return {Flow::kContinue, Error::from_errno(errno)};
+  if (S_ISDIR(st.st_mode)) return {Flow::kContinue, Error::from_errno(EISDIR)};
   const bool live = !S_ISREG(st.st_mode);
-  if (!live) posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  std::string error;
-  std::string head = sniff(fd, error);
-  if (!error.empty()) return {Flow::kContinue, error};
-  const bool gzip = is_gzip_magic(head.data(), head.size());
-  if (!live && !gzip && st.st_size > 0) {
-    bool mapped = false;
-    FeedOutcome outcome = scan_mapped(fd, st.st_size, assembler, sink, options.max_entry, mapped);
-    if (mapped) return outcome;  // else (a file system without mmap) read it
+  std::string head;
+  if (!live && st.st_size > 0 && st.st_size <= kReadWholeMax &&
+      static_cast<std::size_t>(st.st_size) <= options.max_entry) {
+    thread_local std::string whole;
+    if (Error e = read_whole(fd, st.st_size, whole)) return {Flow::kContinue, e};
+    if (!is_gzip_magic(whole.data(), whole.size())) return {feed_whole(whole, assembler), {}};
+    head = whole;  // a small .gz: decompressed from what was read
+  } else {
+    if (!live) posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    Error error;
+    head = sniff(fd, error);
+    if (error) return {Flow::kContinue, error};
+    if (!live && !is_gzip_magic(head.data(), head.size()) && st.st_size > 0) {
+      bool mapped = false;
+      FeedOutcome outcome = scan_mapped(fd, st.st_size, assembler, sink, options.max_entry, mapped);
+      if (mapped) return outcome;  // else (a file system without mmap) read it
+    }
   }
+  const bool gzip = is_gzip_magic(head.data(), head.size());
   std::unique_ptr<ByteStream> stream = std::make_unique<FdStream>(fd, live, std::move(head));
   if (gzip) stream = std::make_unique<GzipStream>(std::move(stream));
-  return feeder.run(*stream);
+  return LineFeeder(assembler, sink, options.max_entry).run(*stream);
 }
 
 }  // namespace tracegrep

@@ -18,7 +18,7 @@ namespace {
 constexpr std::size_t kWindow = std::size_t{64} << 20;
 // Files smaller than this are not worth a second thread.
 constexpr off_t kParallelMin = off_t{64} << 20;
-constexpr const char* kShrank =
+const char* const kShrank =
     "file shrank while being read (truncated?); the entries after that point are not shown";
 
 // The mapping each thread is reading, for the SIGBUS handler (which runs on
@@ -96,7 +96,7 @@ FeedOutcome scan_range(int fd, off_t start, off_t stop, Assembler& assembler, st
         mapped = false;
         return {};
       }
-      return {Flow::kContinue, std::strerror(errno)};
+      return {Flow::kContinue, Error::from_errno(errno)};
     }
     char* const base = static_cast<char*>(m);
     g_map_begin = base;
@@ -129,7 +129,7 @@ FeedOutcome scan_range(int fd, off_t start, off_t stop, Assembler& assembler, st
     g_map_begin = nullptr;
     g_map_end = nullptr;
     munmap(m, map_len);
-    if (g_truncated) return {Flow::kContinue, kShrank};
+    if (g_truncated) return {Flow::kContinue, Error::condition(kShrank)};
     if (flow == Flow::kStop) return {Flow::kStop, {}};
   }
   return {};
@@ -216,7 +216,7 @@ FeedOutcome scan_mapped(int fd, off_t size, Assembler& assembler, EntrySink& sin
           : -1;
   if (split <= 0) {
     FeedOutcome out = scan_range(fd, 0, size, assembler, max_entry, mapped);
-    if (!mapped || !out.error.empty() || out.flow == Flow::kStop) return out;
+    if (!mapped || out.error || out.flow == Flow::kStop) return out;
     if (assembler.flush() == Flow::kStop) return {Flow::kStop, {}};
     return {};
   }
@@ -227,16 +227,16 @@ FeedOutcome scan_mapped(int fd, off_t size, Assembler& assembler, EntrySink& sin
   bool second_mapped = true;
   std::thread worker([&] {
     second_out = scan_range(fd, split, size, second, max_entry, second_mapped);
-    if (second_mapped && second_out.error.empty() && second_out.flow != Flow::kStop) second.flush();
+    if (second_mapped && !second_out.error && second_out.flow != Flow::kStop) second.flush();
   });
   FeedOutcome out = scan_range(fd, 0, split, assembler, max_entry, mapped);
-  if (!mapped || !out.error.empty() || out.flow == Flow::kStop) cancel = true;
+  if (!mapped || out.error || out.flow == Flow::kStop) cancel = true;
   worker.join();
-  if (!mapped || !out.error.empty() || out.flow == Flow::kStop) return out;
+  if (!mapped || out.error || out.flow == Flow::kStop) return out;
   // `split` starts an entry, so the first half's last entry is complete.
   const std::uint64_t lines_before = assembler.line_no() - 1;
   if (assembler.flush() == Flow::kStop) return {Flow::kStop, {}};
-  if (!second_out.error.empty()) return second_out;
+  if (second_out.error) return second_out;
   if (second_mapped && !collector.overflowed()) {
     if (collector.replay(guard, lines_before, max_entry) == Flow::kStop) return {Flow::kStop, {}};
     return {};
@@ -244,7 +244,7 @@ FeedOutcome scan_mapped(int fd, off_t size, Assembler& assembler, EntrySink& sin
   // Too much to keep (or the second mapping failed): go on alone.
   out = scan_range(fd, split, size, assembler, max_entry, mapped);
   mapped = true;
-  if (!out.error.empty() || out.flow == Flow::kStop) return out;
+  if (out.error || out.flow == Flow::kStop) return out;
   if (assembler.flush() == Flow::kStop) return {Flow::kStop, {}};
   return {};
 }

@@ -32,7 +32,7 @@ ReadStatus FdStream::read(char* buf, std::size_t cap, std::size_t& n, int timeou
     got = ::read(fd_, buf, cap);
   } while (got < 0 && errno == EINTR);
   if (got < 0) {
-    error_ = std::strerror(errno);
+    error_ = Error::from_errno(errno);
     return ReadStatus::kError;
   }
   if (got == 0) return ReadStatus::kEof;
@@ -65,7 +65,7 @@ ReadStatus GzipStream::read(char* buf, std::size_t cap, std::size_t& n, int time
           return ReadStatus::kEof;
         }
         failed_ = true;
-        error_ = "unexpected end of gzip data (truncated file?)";
+        error_ = Error::condition("unexpected end of gzip data (truncated file?)");
         return ReadStatus::kError;
       }
       std::size_t got = 0;
@@ -98,7 +98,7 @@ ReadStatus GzipStream::read(char* buf, std::size_t cap, std::size_t& n, int time
       member_done_ = true;
     } else if (r != Z_OK && r != Z_BUF_ERROR) {
       failed_ = true;
-      error_ = std::string("corrupt gzip data: ") + (z_.msg ? z_.msg : "inflate failed");
+      error_ = Error::condition(std::string("corrupt gzip data: ") + (z_.msg ? z_.msg : "inflate failed"));
       break;
     }
   }

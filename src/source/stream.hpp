@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+
+#include "report/error.hpp"
 #include <vector>
 
 namespace tracegrep {
@@ -28,10 +30,10 @@ class ByteStream {
   virtual ReadStatus read(char* buf, std::size_t cap, std::size_t& n, int timeout_ms) = 0;
   /// True when reads may block waiting for a writer (pipe, terminal, follow).
   virtual bool live() const = 0;
-  const std::string& error() const { return error_; }
+  const Error& error() const { return error_; }
 
  protected:
-  std::string error_;
+  Error error_;
 };
 
 /// Reads a file descriptor; pipes, sockets and terminals are polled so that a

@@ -1,0 +1,197 @@
+// search/: the three schedules of the Searcher.
+#include "search/searcher.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "print/printers.hpp"
+
+namespace tracegrep {
+namespace {
+
+// Stops a worker's input once the run is cancelled (the real output closed).
+class CancelGuard final : public EntrySink {
+ public:
+  CancelGuard(EntrySink& next, const std::atomic<bool>& cancel) : next_(next), cancel_(cancel) {}
+  void begin_input(const InputName& name) override { next_.begin_input(name); }
+  Flow entry(const Entry& e) override { return cancel_ ? Flow::kStop : next_.entry(e); }
+  Flow late_lines(std::string_view lines) override { return cancel_ ? Flow::kStop : next_.late_lines(lines); }
+  void end_input() override { next_.end_input(); }
+  void idle() override { next_.idle(); }
+
+ private:
+  EntrySink& next_;
+  const std::atomic<bool>& cancel_;
+};
+
+}  // namespace
+
+Searcher::Searcher(SearchOptions options, Reporter& reporter, Output& out)
+    : options_(options), reporter_(reporter), out_(out) {}
+
+SourceOutcome Searcher::search_one(Source& source, EntrySink& sink, const Notice& notice) {
+  Assembler assembler(*options_.filter, sink, options_.max_entry, options_.numbers);
+  const bool announce = !source.announces_inputs();
+  if (announce) sink.begin_input(source.name());
+  SourceOutcome outcome = source.search(assembler, sink, notice);
+  if (announce) sink.end_input();
+  return outcome;
+}
+
+void Searcher::report(const Source& source, const SourceOutcome& outcome) {
+  if (outcome.error) reporter_.error(source.name().display, outcome.error);
+}
+
+void Searcher::finish() {
+  out_.flush();
+  if (!out_.error().empty() && !out_.closed()) reporter_.error(fmt::format("error writing output: {}", out_.error()));
+}
+
+bool Searcher::in_order(const std::vector<std::unique_ptr<Source>>& sources, EntrySink& sink) {
+  Tally tally(sink, out_, options_.max_count);
+  for (const auto& source : sources) {
+    const std::string name = source->name().display;
+    const SourceOutcome outcome =
+        search_one(*source, tally, [this, &name](const std::string& what) { reporter_.notice(name, what); });
+    report(*source, outcome);
+    if (out_.closed()) break;
+  }
+  finish();
+  return tally.total() > 0;
+}
+
+bool Searcher::parallel(const std::vector<std::unique_ptr<Source>>& sources, const PrinterFactory& make_printer) {
+  const std::size_t workers =
+      std::min<std::size_t>(sources.size(), std::max(1u, std::thread::hardware_concurrency()));
+  const bool apart =
+      std::all_of(sources.begin(), sources.end(), [](const auto& s) { return s->runs_apart(); });
+  if (workers < 2 || !apart) {
+    const auto printer = make_printer(out_);
+    return in_order(sources, *printer);
+  }
+  // Each input's output is held back until the inputs before it are
+  // written; the input whose turn it is writes straight through.
+  struct Slot {
+    std::string held;
+    bool done = false;
+    SourceOutcome outcome;
+  };
+  std::vector<Slot> slots(sources.size());
+  std::mutex mutex;  // guards slots, head and out_
+  std::condition_variable turn;
+  std::size_t head = 0;  // the input whose output is being written
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> cancel{false};
+  std::atomic<std::uint64_t> matched{0};
+
+  auto worker = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < sources.size() && !cancel;) {
+      Slot& slot = slots[i];
+      Output held([&](std::string_view bytes) {
+        std::unique_lock<std::mutex> lock(mutex);
+        turn.wait(lock, [&] { return i == head || slot.held.size() + bytes.size() <= kHeldBack || cancel; });
+        if (i != head) {
+          slot.held.append(bytes);
+          return;
+        }
+        if (!slot.held.empty()) out_.write(slot.held);
+        slot.held.clear();
+        out_.write(bytes);
+        if (out_.closed()) cancel = true;
+      });
+      {
+        const auto printer = make_printer(held);
+        CancelGuard guard(*printer, cancel);
+        Tally tally(guard, held, options_.max_count);
+        slot.outcome = search_one(*sources[i], tally, [](const std::string&) {});
+        held.flush();
+        matched += tally.total();
+      }
+      std::lock_guard<std::mutex> lock(mutex);
+      slot.done = true;
+      // Write out, in order, every input that is complete.
+      while (head < slots.size() && slots[head].done) {
+        if (!slots[head].held.empty()) out_.write(slots[head].held);
+        std::string().swap(slots[head].held);
+        report(*sources[head], slots[head].outcome);
+        ++head;
+      }
+      if (out_.closed()) cancel = true;
+      turn.notify_all();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t w = 1; w < workers; ++w) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  finish();
+  return matched > 0;
+}
+
+bool Searcher::side_by_side(const std::vector<std::unique_ptr<Source>>& sources, EntrySink& sink) {
+  // Every input has its own Tally (--max-count counts each one's entries);
+  // the printer is called under the reporter's output lock, and an input's
+  // entries are preceded by a switch when another input printed last.
+  std::recursive_mutex& lock = reporter_.output_mutex();
+  const Source* current = nullptr;
+  auto switch_to = [&](const Source* s) {
+    if (current == s) return;
+    if (current) sink.end_input();
+    sink.begin_input(s->name());
+    current = s;
+  };
+  class Port final : public EntrySink {
+   public:
+    Port(EntrySink& sink, std::recursive_mutex& lock, std::function<void()> switch_here)
+        : sink_(sink), lock_(lock), switch_here_(std::move(switch_here)) {}
+    Flow entry(const Entry& e) override {
+      std::lock_guard<std::recursive_mutex> hold(lock_);
+      switch_here_();
+      return sink_.entry(e);
+    }
+    Flow late_lines(std::string_view lines) override {
+      std::lock_guard<std::recursive_mutex> hold(lock_);
+      switch_here_();  // with the file name shown, they stay attributable
+      return sink_.late_lines(lines);
+    }
+    void idle() override {
+      std::lock_guard<std::recursive_mutex> hold(lock_);
+      sink_.idle();
+    }
+
+   private:
+    EntrySink& sink_;
+    std::recursive_mutex& lock_;
+    std::function<void()> switch_here_;
+  };
+  std::atomic<std::uint64_t> matched{0};
+  std::vector<std::thread> threads;
+  for (const auto& source : sources) {
+    threads.emplace_back([&, s = source.get()] {
+      Port port(sink, lock, [&, s] { switch_to(s); });
+      Tally tally(port, out_, options_.max_count);
+      Assembler assembler(*options_.filter, tally, options_.max_entry, options_.numbers);
+      const std::string name = s->name().display;
+      const SourceOutcome outcome =
+          s->search(assembler, tally, [this, &name](const std::string& what) { reporter_.notice(name, what); });
+      if (outcome.error) {
+        std::lock_guard<std::recursive_mutex> hold(lock);
+        report(*s, outcome);
+      }
+      matched += tally.total();
+    });
+  }
+  for (auto& t : threads) t.join();
+  {
+    std::lock_guard<std::recursive_mutex> hold(lock);
+    if (current) sink.end_input();
+  }
+  finish();
+  return matched > 0;
+}
+
+}  // namespace tracegrep

@@ -1,0 +1,67 @@
+// search/: the Searcher runs sources into a printer (or any sink): every
+// scan, query, follow and timeline goes through it, so the per-input
+// counting (--max-count), the assembler set-up, the error messages and the
+// exit status are written once.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "match/filter.hpp"
+#include "parse/assembler.hpp"
+#include "print/output.hpp"
+#include "report/reporter.hpp"
+#include "search/source.hpp"
+
+namespace tracegrep {
+
+struct SearchOptions {
+  const Filter* filter = nullptr;
+  std::size_t max_entry = kDefaultMaxEntry;
+  LineNumbers numbers = LineNumbers::kOff;
+  std::uint64_t max_count = 0;  ///< per input; 0: no limit
+};
+
+/// Makes a printer writing to `out` (one per input searched on a worker).
+using PrinterFactory = std::function<std::unique_ptr<EntrySink>(Output& out)>;
+
+class Searcher {
+ public:
+  /// Errors go to `reporter`; `out` is the output the printers write to
+  /// (checked for a closed pipe and write errors).
+  Searcher(SearchOptions options, Reporter& reporter, Output& out);
+
+  /// One source after another into `sink`. Returns whether any entry matched.
+  bool in_order(const std::vector<std::unique_ptr<Source>>& sources, EntrySink& sink);
+
+  /// Printing many inputs: those that run apart are searched on worker
+  /// threads (both cores), each into a printer of its own; the output is
+  /// written in argument order, as if searched one after another, holding
+  /// back at most kHeldBack bytes per worker (a worker whose turn has not
+  /// come waits beyond that). Falls back to in_order when a source cannot
+  /// run apart or there is one input.
+  bool parallel(const std::vector<std::unique_ptr<Source>>& sources, const PrinterFactory& make_printer);
+
+  /// Followed inputs, each on a thread of its own; entries reach `sink`
+  /// whole, one at a time, each preceded by a switch of input when it
+  /// comes from another one.
+  bool side_by_side(const std::vector<std::unique_ptr<Source>>& sources, EntrySink& sink);
+
+  static constexpr std::size_t kHeldBack = std::size_t{16} << 20;
+
+ private:
+  // Searches one source into `sink` (a Tally), announcing its input.
+  SourceOutcome search_one(Source& source, EntrySink& sink, const Notice& notice);
+  void report(const Source& source, const SourceOutcome& outcome);
+  // The output's own failure, once everything is written.
+  void finish();
+
+  SearchOptions options_;
+  Reporter& reporter_;
+  Output& out_;
+};
+
+}  // namespace tracegrep

@@ -1,0 +1,60 @@
+// search/: the one search loop. A Source is one input of entries (a file,
+// standard input, a followed file, the index); the Searcher runs sources
+// into one printer, one after another, several at once with their output
+// kept in argument order, or side by side as they arrive (followed files),
+// and computes the exit status in one place. A new kind of input is one
+// new Source.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "parse/assembler.hpp"
+#include "parse/entry.hpp"
+#include "report/error.hpp"
+#include "source/input.hpp"
+
+namespace tracegrep::index {
+class Store;
+}
+
+namespace tracegrep {
+
+struct SourceOutcome {
+  Flow flow = Flow::kContinue;
+  Error error;  ///< set when the input failed (the entries before it were given)
+};
+
+/// Receives what a source has to say that is not an entry (a followed file
+/// was rotated): `what`, without the input's name.
+using Notice = std::function<void(const std::string& what)>;
+
+class Source {
+ public:
+  virtual ~Source() = default;
+  /// How the input is named in text output, messages and JSON.
+  virtual InputName name() const = 0;
+  /// Pushes the input's entries into `sink` through `assembler` (the source
+  /// resets it for its input).
+  virtual SourceOutcome search(Assembler& assembler, EntrySink& sink, const Notice& notice) = 0;
+  /// True when the source may run on a worker thread with its output held
+  /// back until the inputs before it are written: a regular file (plain or
+  /// gzip), not a pipe, a followed file or the index.
+  virtual bool runs_apart() const { return false; }
+  /// True when the source itself tells the sink where each of its inputs
+  /// begins and ends (the index, whose entries come from many files).
+  virtual bool announces_inputs() const { return false; }
+};
+
+/// A path ("-": standard input): a regular file is mapped, or read when it
+/// is small; gzip is found by its magic bytes; pipes and terminals are read
+/// live; with options.follow, the file is followed as tail -F does.
+std::unique_ptr<Source> file_source(std::string path, const InputOptions& options);
+
+/// The entries of an open index that may hold these ids (all, when none).
+std::unique_ptr<Source> index_source(index::Store& store, std::vector<std::string> sessions,
+                                     std::vector<std::string> requests, std::function<bool()> stopped);
+
+}  // namespace tracegrep
