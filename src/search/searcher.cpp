@@ -65,14 +65,16 @@ bool Searcher::in_order(const std::vector<std::unique_ptr<Source>>& sources, Ent
 }
 
 bool Searcher::parallel(const std::vector<std::unique_ptr<Source>>& sources, const PrinterFactory& make_printer) {
-  const std::size_t workers =
-      std::min<std::size_t>(sources.size(), std::max(1u, std::thread::hardware_concurrency()));
+  const std::size_t cores = options_.workers ? options_.workers : std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t workers = std::min(sources.size(), cores);
+  workers_used_ = 1;
   const bool apart =
       std::all_of(sources.begin(), sources.end(), [](const auto& s) { return s->runs_apart(); });
   if (workers < 2 || !apart) {
     const auto printer = make_printer(out_);
     return in_order(sources, *printer);
   }
+  workers_used_ = workers;
   // Each input's output is held back until the inputs before it are
   // written; the input whose turn it is writes straight through.
   struct Slot {
@@ -93,7 +95,7 @@ bool Searcher::parallel(const std::vector<std::unique_ptr<Source>>& sources, con
       Slot& slot = slots[i];
       Output held([&](std::string_view bytes) {
         std::unique_lock<std::mutex> lock(mutex);
-        turn.wait(lock, [&] { return i == head || slot.held.size() + bytes.size() <= kHeldBack || cancel; });
+        turn.wait(lock, [&] { return i == head || slot.held.size() + bytes.size() <= options_.held_back || cancel; });
         if (i != head) {
           slot.held.append(bytes);
           return;

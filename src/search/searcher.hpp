@@ -23,6 +23,10 @@ struct SearchOptions {
   std::size_t max_entry = kDefaultMaxEntry;
   LineNumbers numbers = LineNumbers::kOff;
   std::uint64_t max_count = 0;  ///< per input; 0: no limit
+  /// parallel(): worker threads (0: one per core) and the bytes of output
+  /// an input may hold back per worker before its turn comes.
+  std::size_t workers = 0;
+  std::size_t held_back = std::size_t{16} << 20;
 };
 
 /// Makes a printer writing to `out` (one per input searched on a worker).
@@ -40,17 +44,18 @@ class Searcher {
   /// Printing many inputs: those that run apart are searched on worker
   /// threads (both cores), each into a printer of its own; the output is
   /// written in argument order, as if searched one after another, holding
-  /// back at most kHeldBack bytes per worker (a worker whose turn has not
-  /// come waits beyond that). Falls back to in_order when a source cannot
-  /// run apart or there is one input.
+  /// back at most options.held_back bytes per worker (a worker whose turn
+  /// has not come waits beyond that). Falls back to in_order when a source
+  /// cannot run apart or there is one input.
   bool parallel(const std::vector<std::unique_ptr<Source>>& sources, const PrinterFactory& make_printer);
+
+  /// The worker threads the last parallel() ran (1: it ran in order).
+  std::size_t workers_used() const { return workers_used_; }
 
   /// Followed inputs, each on a thread of its own; entries reach `sink`
   /// whole, one at a time, each preceded by a switch of input when it
   /// comes from another one.
   bool side_by_side(const std::vector<std::unique_ptr<Source>>& sources, EntrySink& sink);
-
-  static constexpr std::size_t kHeldBack = std::size_t{16} << 20;
 
  private:
   // Searches one source into `sink` (a Tally), announcing its input.
@@ -62,6 +67,7 @@ class Searcher {
   SearchOptions options_;
   Reporter& reporter_;
   Output& out_;
+  std::size_t workers_used_ = 1;
 };
 
 }  // namespace tracegrep

@@ -280,3 +280,33 @@ TEST_CASE("the SSE2 searches give what the AVX2 ones give, for one id and severa
     CHECK(sse2.out == avx2.out);
   }
 }
+
+TEST_CASE("many files: searched on both cores, printed in argument order, errors in their place", "[e2e]") {
+  // A log directory of rotated files: the output is what searching them one
+  // after another prints, and a missing file's message stands where it is
+  // named, between the outputs of the files around it (one pipe for both).
+  TempDir tmp;
+  const std::string app = read_file(testdata("app.log")), worker = read_file(testdata("worker.log"));
+  std::string files;
+  for (int i = 0; i < 60; ++i) {
+    const std::string path = tmp.path(fmt::format("app.{:02d}.log", i));
+    write_file(path, i % 2 ? app : worker);
+    if (i == 30) files += fmt::format(" {}", tmp.path("gone.log"));
+    files += fmt::format(" {}", path);
+  }
+  for (const char* flags : {"-s d6b31697", "-n -s d6b31697", "-c -l error", "--json -e Traceback", "-m 1 -l warning"}) {
+    INFO(flags);
+    std::string one_by_one;
+    auto alone = [&](const std::string& path) {  // -H: named as it is among the others
+      one_by_one += run("/bin/sh", {"-c", fmt::format("{} -H {} {} 2>&1", TRACEGREP_BIN, flags, path)}).out;
+    };
+    for (int i = 0; i < 60; ++i) {
+      if (i == 30) alone(tmp.path("gone.log"));
+      alone(tmp.path(fmt::format("app.{:02d}.log", i)));
+    }
+    CHECK(count_of(one_by_one, "gone.log: No such file or directory") == 1);
+    const Result all = run("/bin/sh", {"-c", fmt::format("{} {}{} 2>&1", TRACEGREP_BIN, flags, files)});
+    CHECK(all.status == 2);
+    CHECK(all.out == one_by_one);
+  }
+}
