@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "match/literal.hpp"
+#include "parse/entry_filter.hpp"
 #include "parse/header.hpp"
 
 namespace re2 {
@@ -33,20 +34,17 @@ struct FilterSpec {
   Polarity polarity = Polarity::kMatching;
 };
 
-class Filter {
+class Filter final : public EntryFilter {
  public:
   /// Compiles the spec. On a bad pattern returns nullptr and sets `error`
   /// to name the pattern and say what is wrong with it.
   static std::unique_ptr<Filter> build(const FilterSpec& spec, std::string& error);
-  ~Filter();
+  ~Filter() override;
 
-  /// Checks what an entry's first line decides. `header.has_ts` is false for
-  /// the timestamp-less lines at the start of an input.
-  bool accepts_header(const Header& header) const;
-
-  /// True when accepts_message must see the whole message.
-  bool wants_message() const { return regex_ != nullptr; }
-  bool accepts_message(std::string_view message) const;
+  bool accepts_header(const Header& header) const override;
+  bool wants_message() const override { return regex_ != nullptr; }
+  bool accepts_message(std::string_view message) const override;
+  const LineSkipper* skipper() const override { return finder_.get(); }
 
   /// The literal that every accepted entry's first line contains, when there
   /// is one worth searching for; nullptr otherwise.

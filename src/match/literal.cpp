@@ -4,6 +4,8 @@
 // pass. SSE2 is the fallback on x86-64 without AVX2, glibc's memmem elsewhere.
 #include "match/literal.hpp"
 
+#include "util/cpu.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -17,16 +19,6 @@ namespace tracegrep {
 namespace {
 
 constexpr std::size_t kMaxPairs = LiteralFinder::kMaxNeedles;
-
-#if defined(__x86_64__)
-// AVX2 when the CPU has it, unless TRACEGREP_NO_AVX2 is set (to compare the
-// SSE2 path, which CPUs without AVX2 take, on one that has it).
-bool use_avx2() {
-  __builtin_cpu_init();
-  const char* off = std::getenv("TRACEGREP_NO_AVX2");
-  return __builtin_cpu_supports("avx2") && !(off && *off);
-}
-#endif
 
 using Pair = LiteralFinder::Needle;
 
@@ -198,46 +190,6 @@ const char* LiteralFinder::find(const char* begin, const char* end) const {
                        : nullptr;
   }
   return kFind(begin, end, needles_.data(), needles_.size(), longest_);
-}
-
-namespace {
-
-std::size_t count_newlines_scalar(const char* begin, const char* end) {
-  std::size_t n = 0;
-  for (const char* p = begin; p < end; ++p) n += (*p == '\n');
-  return n;
-}
-
-#if defined(__x86_64__)
-// 32 bytes a step: compare, movemask, popcount. The plain loop measured at
-// half of a -n scan's time.
-__attribute__((target("avx2,popcnt"))) std::size_t count_newlines_avx2(const char* begin, const char* end) {
-  const __m256i nl = _mm256_set1_epi8('\n');
-  std::size_t n = 0;
-  const char* p = begin;
-  for (; p + 32 <= end; p += 32) {
-    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-    n += static_cast<std::size_t>(
-        __builtin_popcount(static_cast<unsigned>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, nl)))));
-  }
-  return n + count_newlines_scalar(p, end);
-}
-#endif
-
-using CountFn = std::size_t (*)(const char*, const char*);
-CountFn pick_count() {
-#if defined(__x86_64__)
-  __builtin_cpu_init();
-  if (use_avx2() && __builtin_cpu_supports("popcnt")) return count_newlines_avx2;
-#endif
-  return count_newlines_scalar;
-}
-const CountFn kCount = pick_count();
-
-}  // namespace
-
-std::size_t count_newlines(const char* begin, const char* end) {
-  return begin < end ? kCount(begin, end) : 0;
 }
 
 }  // namespace tracegrep

@@ -8,9 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "parse/entry_filter.hpp"
+
 namespace tracegrep {
 
-class LiteralFinder {
+class LiteralFinder final : public LineSkipper {
  public:
   /// Up to this many needles are searched together; with more, a caller
   /// does better parsing every line.
@@ -23,7 +25,7 @@ class LiteralFinder {
   explicit LiteralFinder(const std::vector<std::string>& needles);
 
   /// The first occurrence of a needle in [begin, end), or nullptr.
-  const char* find(const char* begin, const char* end) const;
+  const char* find(const char* begin, const char* end) const override;
 
   /// A needle and the two positions tested together 32 bytes at a time,
   /// chosen in the id part of "key=id": ids are high-entropy, keys are on
@@ -39,7 +41,5 @@ class LiteralFinder {
   std::size_t longest_ = 0;
 };
 
-/// Number of '\n' bytes in [begin, end).
-std::size_t count_newlines(const char* begin, const char* end);
 
 }  // namespace tracegrep

@@ -20,7 +20,7 @@ bool ends_line(const char* begin, const char* end) { return end > begin && end[-
 
 }  // namespace
 
-Assembler::Assembler(const Filter& filter, EntrySink& sink, std::size_t max_entry, LineNumbers numbers)
+Assembler::Assembler(const EntryFilter& filter, EntrySink& sink, std::size_t max_entry, LineNumbers numbers)
     : filter_(filter), sink_(&sink), max_entry_(max_entry), numbers_(numbers) {}
 
 void Assembler::reset(std::uint64_t first_line) {
@@ -43,7 +43,7 @@ Flow Assembler::feed(std::string_view lines) {
   Flow flow = Flow::kContinue;
   // With a literal only its lines can start an accepted entry, and the
   // timestamp-less lines at the start can never be accepted.
-  const LiteralFinder* finder = filter_.finder();
+  const LineSkipper* finder = filter_.skipper();
   if (finder) at_input_start_ = false;
   while (p < end) {
     if (state_ != State::kSkip) {

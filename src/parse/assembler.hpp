@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "match/filter.hpp"
+#include "parse/entry_filter.hpp"
 #include "parse/entry.hpp"
 #include "parse/line_sink.hpp"
 
@@ -29,7 +29,7 @@ enum class LineNumbers { kOff, kCount };
 
 class Assembler final : public LineSink {
  public:
-  Assembler(const Filter& filter, EntrySink& sink, std::size_t max_entry, LineNumbers numbers);
+  Assembler(const EntryFilter& filter, EntrySink& sink, std::size_t max_entry, LineNumbers numbers);
 
   /// Starts a new input: line 1, nothing open.
   void reset() override { reset(1); }
@@ -54,7 +54,7 @@ class Assembler final : public LineSink {
   Assembler sibling(EntrySink& sink) const { return Assembler(filter_, sink, max_entry_, numbers_); }
 
   /// True when lines without the filter's literal are skipped unparsed.
-  bool skips_lines() const { return filter_.finder() != nullptr; }
+  bool skips_lines() const { return filter_.skipper() != nullptr; }
 
   /// The number of the line that starts at the current position (counted
   /// only with LineNumbers::kCount).
@@ -77,7 +77,7 @@ class Assembler final : public LineSink {
   Flow complete();
   void count_lines(const char* begin, const char* end);
 
-  const Filter& filter_;
+  const EntryFilter& filter_;
   EntrySink* sink_;
   const std::size_t max_entry_;
   const LineNumbers numbers_;

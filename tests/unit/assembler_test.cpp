@@ -1,5 +1,6 @@
 // Entry assembly: tracebacks, leading lines, cut entries, and the same result
 // whatever the chunking and whether or not the literal skip is used.
+#include "match/filter.hpp"
 #include "parse/assembler.hpp"
 
 #include <catch2/catch.hpp>

@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "match/filter.hpp"
 #include "parse/assembler.hpp"
 #include "recorder.hpp"
 #include "report_clock.hpp"

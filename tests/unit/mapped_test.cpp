@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "match/filter.hpp"
 #include "parse/assembler.hpp"
 #include "recorder.hpp"
 #include "source/input.hpp"

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <memory>
 
+#include "match/filter.hpp"
 #include "parse/assembler.hpp"
 #include "recorder.hpp"
 #include "source/feeder.hpp"
