@@ -19,7 +19,7 @@ namespace {
 class Collector : public EntrySink {
  public:
   timeline::RequestSummarizer* requests = nullptr;  // set: summarise instead of keeping
-  SessionSummarizer* sessions = nullptr;
+  timeline::SessionSummarizer* sessions = nullptr;
   void begin_input(const InputName& name) override {
     source_ = name.display;
     ++index_;
@@ -91,7 +91,7 @@ std::unique_ptr<Collected> collect_entries(ScanArgs s, const std::vector<std::st
                                            const std::string& db, const std::string& since,
                                            const std::string& until,
                                            timeline::RequestSummarizer* requests = nullptr,
-                                           SessionSummarizer* sessions = nullptr) {
+                                           timeline::SessionSummarizer* sessions = nullptr) {
   s.files = files;
   s.db = db;
   s.since = since;
@@ -191,7 +191,7 @@ int requests_command(const RequestsArgs& a) {
 }
 
 int sessions_command(const SessionsArgs& a) {
-  SessionSummarizer summarizer;
+  timeline::SessionSummarizer summarizer;
   const auto c = collect_entries(ScanArgs{}, a.files, a.db, a.since, a.until, nullptr, &summarizer);
   if (c->rc == kExitError && c->collector.seen == 0) return c->rc;
   const auto sessions = summarizer.take();

@@ -61,13 +61,6 @@ class Assembler final : public LineSink {
   std::uint64_t line_no() const { return line_no_; }
   LineNumbers numbers() const { return numbers_; }
 
-  /// Sends entries to `sink` from now on; returns the sink used until now.
-  EntrySink& exchange_sink(EntrySink& sink) {
-    EntrySink& old = *sink_;
-    sink_ = &sink;
-    return old;
-  }
-
  private:
   enum class State { kSkip, kCollect, kLate };
 

@@ -161,33 +161,7 @@ void print_chrome_trace(const std::vector<timeline::Item>& items, Output& out) {
   out.write(s + "]}\n");
 }
 
-void SessionSummarizer::add(const timeline::Item& it) {
-  if (it.session.empty()) return;
-  SessionSummary& s = by_[it.session];
-  s.session = it.session;
-  ++s.entries;
-  if (format::level_rank(it.level) >= format::level_rank(format::Level::kError)) ++s.errors;
-  if (!it.request.empty()) requests_[it.session].insert(it.request);
-  if (it.has_ts) {
-    if (!s.first || it.ts < *s.first) s.first = it.ts;
-    if (!s.last || *s.last < it.ts) s.last = it.ts;
-  }
-}
-
-std::vector<SessionSummary> SessionSummarizer::take() {
-  std::vector<SessionSummary> out;
-  for (auto& [id, s] : by_) {
-    s.requests = requests_[id].size();
-    out.push_back(s);
-  }
-  std::stable_sort(out.begin(), out.end(), [](const SessionSummary& a, const SessionSummary& b) {
-    if (a.first && b.first) return *a.first < *b.first;
-    return a.first.has_value() && !b.first.has_value();
-  });
-  return out;
-}
-
-void print_sessions(const std::vector<SessionSummary>& sessions, Output& out, bool json) {
+void print_sessions(const std::vector<timeline::SessionSummary>& sessions, Output& out, bool json) {
   if (!json) {
     out.write(fmt::format("{:<10} {:<26} {:<26} {:>8} {:>8} {:>7}\n", "session", "first", "last", "requests",
                           "entries", "errors"));

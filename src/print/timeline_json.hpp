@@ -4,8 +4,6 @@
 // per entry.
 #pragma once
 
-#include <map>
-#include <set>
 #include <string_view>
 #include <vector>
 
@@ -29,22 +27,6 @@ void print_session_json(std::string_view session, const timeline::Summaries& req
 void print_chrome_trace(const std::vector<timeline::Item>& items, Output& out);
 
 /// The sessions table (`tracegrep sessions`), in text or JSON lines.
-struct SessionSummary {
-  std::string session;
-  std::optional<format::Timestamp> first, last;
-  std::size_t requests = 0, entries = 0, errors = 0;
-};
-/// Builds session summaries one item at a time (memory grows with the
-/// number of sessions and requests, not of entries).
-class SessionSummarizer {
- public:
-  void add(const timeline::Item& it);
-  std::vector<SessionSummary> take();
-
- private:
-  std::map<std::string, SessionSummary> by_;
-  std::map<std::string, std::set<std::string>> requests_;
-};
-void print_sessions(const std::vector<SessionSummary>& sessions, Output& out, bool json);
+void print_sessions(const std::vector<timeline::SessionSummary>& sessions, Output& out, bool json);
 
 }  // namespace tracegrep

@@ -6,6 +6,8 @@
 // new Source.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -52,6 +54,12 @@ class Source {
 /// is small; gzip is found by its magic bytes; pipes and terminals are read
 /// live; with options.follow, the file is followed as tail -F does.
 std::unique_ptr<Source> file_source(std::string path, const InputOptions& options);
+
+namespace detail {
+/// Counts, for tests: mapped files searched in two halves at once, and
+/// those whose second half found too much to keep (the first went on alone).
+extern std::atomic<std::uint64_t> g_split_scans, g_split_fallbacks;
+}  // namespace detail
 
 /// The entries of an open index that may hold these ids (all, when none).
 std::unique_ptr<Source> index_source(index::Store& store, std::vector<std::string> sessions,

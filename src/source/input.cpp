@@ -9,31 +9,19 @@
 #include <memory>
 
 #include "source/follow.hpp"
-#include "source/mapped.hpp"
 
 namespace tracegrep {
 namespace {
 
-// Closes the descriptor it owns (never stdin).
-class FdGuard {
- public:
-  explicit FdGuard(int fd) : fd_(fd) {}
-  ~FdGuard() {
-    if (fd_ > 2) ::close(fd_);
-  }
-  FdGuard(const FdGuard&) = delete;
-  FdGuard& operator=(const FdGuard&) = delete;
-
- private:
-  int fd_;
-};
-
-// Reads the first bytes of a stream to look for gzip's magic.
-std::string sniff(int fd, Error& error) {
+// Reads the first bytes of an input to look for gzip's magic: of a regular
+// file with pread (its offset stays at 0, for a mapping or a plain read),
+// of a pipe with read (they are then given to the stream first).
+std::string sniff(int fd, bool regular, Error& error) {
   char magic[2];
   std::size_t have = 0;
   while (have < sizeof magic) {
-    const ssize_t got = ::read(fd, magic + have, sizeof magic - have);
+    const ssize_t got = regular ? ::pread(fd, magic + have, sizeof magic - have, static_cast<off_t>(have))
+                                : ::read(fd, magic + have, sizeof magic - have);
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) {
       error = Error::from_errno(errno);
@@ -68,6 +56,8 @@ Error read_whole(int fd, off_t size, std::string& buf) {
   return {};
 }
 
+}  // namespace
+
 Flow feed_whole(std::string_view all, LineSink& lines) {
   const std::size_t last = all.rfind('\n');
   const std::size_t whole = last == std::string_view::npos ? 0 : last + 1;
@@ -77,49 +67,63 @@ Flow feed_whole(std::string_view all, LineSink& lines) {
   return flow;
 }
 
-}  // namespace
-
 InputName input_name(const std::string& path) {
   if (path == "-") return {"(standard input)", "-"};
   return {path, path};
 }
 
-FeedOutcome scan_input(const std::string& path, Assembler& assembler, EntrySink& sink,
-                       const InputOptions& options) {
-  assembler.reset();
+OpenInput::~OpenInput() {
+  stream_.reset();
+  if (fd_ > 2) ::close(fd_);
+}
+
+void OpenInput::read_instead() {
+  kind_ = Kind::kStream;
+  stream_ = std::make_unique<FdStream>(fd_, false);
+}
+
+Error open_input(const std::string& path, const InputOptions& options, OpenInput& out) {
   if (options.follow == FollowMode::kYes && path != "-") {
-    FollowStream stream(path, options.notice);
-    return LineFeeder(assembler, sink, options.max_entry).run(stream);
+    out.stream_ = std::make_unique<FollowStream>(path, options.notice);
+    return {};
   }
   const int fd = path == "-" ? 0 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return {Flow::kContinue, Error::from_errno(errno)};
-  FdGuard guard(fd);
+  if (fd < 0) return Error::from_errno(errno);
+  out.fd_ = fd;
   struct stat st {};
-  if (::fstat(fd, &st) != 0) return {Flow::kContinue, Error::from_errno(errno)};
-  if (S_ISDIR(st.st_mode)) return {Flow::kContinue, Error::from_errno(EISDIR)};
+  if (::fstat(fd, &st) != 0) return Error::from_errno(errno);
+  if (S_ISDIR(st.st_mode)) return Error::from_errno(EISDIR);
   const bool live = !S_ISREG(st.st_mode);
-  std::string head;
+  std::string head;  // bytes already read, to be given to the stream first
+  bool gzip = false;
   if (!live && st.st_size > 0 && st.st_size <= kReadWholeMax &&
       static_cast<std::size_t>(st.st_size) <= options.max_entry) {
     thread_local std::string whole;
-    if (Error e = read_whole(fd, st.st_size, whole)) return {Flow::kContinue, e};
-    if (!is_gzip_magic(whole.data(), whole.size())) return {feed_whole(whole, assembler), {}};
+    if (Error e = read_whole(fd, st.st_size, whole)) return e;
+    if (!is_gzip_magic(whole.data(), whole.size())) {
+      out.kind_ = OpenInput::Kind::kWhole;
+      out.bytes_ = whole;
+      return {};
+    }
     head = whole;  // a small .gz: decompressed from what was read
+    gzip = true;
   } else {
     if (!live) posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     Error error;
-    head = sniff(fd, error);
-    if (error) return {Flow::kContinue, error};
-    if (!live && !is_gzip_magic(head.data(), head.size()) && st.st_size > 0) {
-      bool mapped = false;
-      FeedOutcome outcome = scan_mapped(fd, st.st_size, assembler, sink, options.max_entry, mapped);
-      if (mapped) return outcome;  // else (a file system without mmap) read it
+    const std::string magic = sniff(fd, !live, error);
+    if (error) return error;
+    gzip = is_gzip_magic(magic.data(), magic.size());
+    if (!live && !gzip && st.st_size > 0) {
+      out.kind_ = OpenInput::Kind::kMapped;
+      out.size_ = st.st_size;
+      return {};
     }
+    if (live) head = magic;
   }
-  const bool gzip = is_gzip_magic(head.data(), head.size());
-  std::unique_ptr<ByteStream> stream = std::make_unique<FdStream>(fd, live, std::move(head));
-  if (gzip) stream = std::make_unique<GzipStream>(std::move(stream));
-  return LineFeeder(assembler, sink, options.max_entry).run(*stream);
+
+  out.stream_ = std::make_unique<FdStream>(fd, live, std::move(head));
+  if (gzip) out.stream_ = std::make_unique<GzipStream>(std::move(out.stream_));
+  return {};
 }
 
 }  // namespace tracegrep

@@ -196,4 +196,31 @@ std::vector<Item> items_of(const std::vector<Item>& items, const std::string& re
   return out;
 }
 
+void SessionSummarizer::add(const Item& it) {
+  if (it.session.empty()) return;
+  SessionSummary& s = by_[it.session];
+  s.session = it.session;
+  ++s.entries;
+  if (format::level_rank(it.level) >= format::level_rank(format::Level::kError)) ++s.errors;
+  if (!it.request.empty()) requests_[it.session].insert(it.request);
+  if (it.has_ts) {
+    if (!s.first || it.ts < *s.first) s.first = it.ts;
+    if (!s.last || *s.last < it.ts) s.last = it.ts;
+  }
+}
+
+std::vector<SessionSummary> SessionSummarizer::take() {
+  std::vector<SessionSummary> out;
+  for (auto& [id, s] : by_) {
+    s.requests = requests_[id].size();
+    out.push_back(s);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const SessionSummary& a, const SessionSummary& b) {
+    if (a.first && b.first) return *a.first < *b.first;
+    return a.first.has_value() && !b.first.has_value();
+  });
+  return out;
+}
+
+
 }  // namespace tracegrep::timeline

@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -98,5 +100,23 @@ std::vector<Item> items_of(const std::vector<Item>& items, const std::string& re
 
 /// Nanoseconds from a to b.
 std::int64_t diff_ns(const format::Timestamp& a, const format::Timestamp& b);
+
+/// What `tracegrep sessions` shows of one session.
+struct SessionSummary {
+  std::string session;
+  std::optional<format::Timestamp> first, last;
+  std::size_t requests = 0, entries = 0, errors = 0;
+};
+/// Builds session summaries one item at a time (memory grows with the
+/// number of sessions and requests, not of entries).
+class SessionSummarizer {
+ public:
+  void add(const Item& it);
+  std::vector<SessionSummary> take();
+
+ private:
+  std::map<std::string, SessionSummary> by_;
+  std::map<std::string, std::set<std::string>> requests_;
+};
 
 }  // namespace tracegrep::timeline

@@ -9,7 +9,7 @@
 #include "match/filter.hpp"
 #include "parse/assembler.hpp"
 #include "recorder.hpp"
-#include "source/input.hpp"
+#include "search/source.hpp"
 
 using namespace tracegrep;
 
@@ -51,7 +51,7 @@ TEST_CASE("a file truncated while mapped gives an error, not a crash", "[source]
   auto filter = Filter::build({}, error);
   Truncator sink(path);
   Assembler a(*filter, sink, kDefaultMaxEntry, LineNumbers::kOff);
-  const FeedOutcome outcome = scan_input(path, a, sink, {});
+  const SourceOutcome outcome = file_source(path, {})->search(a, sink, {});
   std::filesystem::remove(path);
   CHECK(outcome.error.message() ==
         "file shrank while being read (truncated?); the entries after that point are not shown");
@@ -102,13 +102,29 @@ std::string big_log(unsigned sessions) {
   return path;
 }
 
-Digest scan_with(const std::string& path, FilterSpec spec) {
+enum class Path { kHalves, kOnePass };
+
+// Scans with `spec`, checking which way the file was read.
+Digest scan_with(const std::string& path, const FilterSpec& spec, Path expected) {
   std::string error;
   auto filter = Filter::build(spec, error);
+  REQUIRE(filter);
+  if (expected == Path::kOnePass) REQUIRE_FALSE(filter->skipper());  // no literal: every line parsed, no split
   Digest digest;
   Assembler a(*filter, digest, kDefaultMaxEntry, LineNumbers::kCount);
-  CHECK_FALSE(scan_input(path, a, digest, {}).error);
+  const std::uint64_t splits = detail::g_split_scans;
+  CHECK_FALSE(file_source(path, {})->search(a, digest, {}).error);
+  CHECK(detail::g_split_scans - splits == (expected == Path::kHalves ? 1u : 0u));
   return digest;
+}
+
+// The same sessions, with more ids than the literal search takes (ids that
+// are nowhere in the log, each with its own first 4 characters, which is
+// what the needles are made of): the filter then parses every line.
+FilterSpec without_literal(FilterSpec spec) {
+  for (std::size_t i = 0; i <= LiteralFinder::kMaxNeedles; ++i)
+    spec.sessions.push_back(std::to_string(9000 + i) + "absent");
+  return spec;
 }
 
 }  // namespace
@@ -116,11 +132,12 @@ Digest scan_with(const std::string& path, FilterSpec spec) {
 TEST_CASE("a large file searched in two halves gives what one pass gives", "[source]") {
   SECTION("few matches: the second half's are kept and printed after the first's") {
     const std::string path = big_log(50);
-    FilterSpec halves, one_pass;
+    FilterSpec halves;
     halves.sessions = {"sess1007"};
-    one_pass.sessions = {"sess1007", "sess1007"};  // no literal: no split
-    const Digest a = scan_with(path, halves);
-    const Digest b = scan_with(path, one_pass);
+    const std::uint64_t fallbacks = detail::g_split_fallbacks;
+    const Digest a = scan_with(path, halves, Path::kHalves);
+    CHECK(detail::g_split_fallbacks == fallbacks);  // the second half's entries were kept
+    const Digest b = scan_with(path, without_literal(halves), Path::kOnePass);
     std::filesystem::remove(path);
     CHECK(a.count == 16000);
     CHECK(a.count == b.count);
@@ -128,11 +145,12 @@ TEST_CASE("a large file searched in two halves gives what one pass gives", "[sou
   }
   SECTION("too many matches to keep: the first thread goes on alone") {
     const std::string path = big_log(1);
-    FilterSpec halves, one_pass;
+    FilterSpec halves;
     halves.sessions = {"sess1000"};
-    one_pass.sessions = {"sess1000", "sess1000"};
-    const Digest a = scan_with(path, halves);
-    const Digest b = scan_with(path, one_pass);
+    const std::uint64_t fallbacks = detail::g_split_fallbacks;
+    const Digest a = scan_with(path, halves, Path::kHalves);
+    CHECK(detail::g_split_fallbacks == fallbacks + 1);  // over the collector's limit: the first went on
+    const Digest b = scan_with(path, without_literal(halves), Path::kOnePass);
     std::filesystem::remove(path);
     CHECK(a.count == 800000);
     CHECK(a.hash == b.hash);
