@@ -37,6 +37,8 @@ class Collector : public EntrySink {
     it.request = std::string(h.req);
     it.session = std::string(h.session);
     it.message = std::string(h.message);
+    if (!requests && !sessions) it.tag = std::string(h.tag);  // the summaries need no attributes
+    it.cut = e.cut;
     std::string_view rest = e.text;
     const auto nl = rest.find('\n');
     rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);

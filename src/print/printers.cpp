@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "print/colors.hpp"
+#include "print/entry_json.hpp"
 #include "print/escape.hpp"
 
 namespace tracegrep {
@@ -138,53 +139,9 @@ Flow TextPrinter::late_lines(std::string_view lines) {
 
 Flow JsonPrinter::entry(const Entry& e) {
   const Header& h = *e.header;
-  line_.clear();
-  line_ += "{\"ts\":";
-  if (h.has_ts) {
-    line_ += '"';
-    line_ += format::format_iso(h.ts);
-    line_ += '"';
-  } else {
-    line_ += "null";
-  }
-  line_ += ",\"level\":";
-  if (h.level_text.empty()) {
-    line_ += "null";
-  } else {
-    line_ += '"';
-    for (const char c : h.level_text) line_ += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
-    line_ += '"';
-  }
-  auto id = [this](std::string_view key, std::string_view value) {
-    line_ += key;
-    if (value.empty())
-      line_ += "null";
-    else
-      append_json_string(line_, value);
-  };
-  id(",\"req\":", h.req);
-  id(",\"session\":", h.session);
   build_message(h, e.text, message_);
-  line_ += ",\"msg\":";
-  append_json_string(line_, message_);
-  line_ += ",\"file\":";
-  append_json_string(line_, name_);
-  line_ += ",\"line\":";
-  line_ += fmt::format_int(e.line).str();
-  bool any_attr = false;
-  for_each_tag_pair(h.tag, [&](std::string_view key, std::string_view value) {
-    if (key == format::kRequestKey || key == format::kSessionKey) return;
-    line_ += any_attr ? "," : ",\"attrs\":{";
-    any_attr = true;
-    append_json_string(line_, key);
-    line_ += ':';
-    if (value == format::kNoneValue)
-      line_ += "null";
-    else
-      append_json_string(line_, value);
-  });
-  if (any_attr) line_ += '}';
-  if (e.cut) line_ += ",\"cut\":true";
+  line_.clear();
+  append_entry_json(line_, {h.has_ts, h.ts, h.level_text, h.req, h.session, message_, name_, e.line, h.tag, e.cut});
   line_ += "}\n";
   out_.write(line_);
   return out_.closed() ? Flow::kStop : Flow::kContinue;

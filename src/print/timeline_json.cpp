@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "print/entry_json.hpp"
 #include "print/escape.hpp"
 
 namespace tracegrep {
@@ -29,19 +30,14 @@ std::string level_json(format::Level l) {
   return l == format::Level::kNone ? "null" : str(format::level_name(l));
 }
 
-// The fields of the scan's --json.
+// The scan's --json object of an item, without its closing brace.
 std::string item_json(const timeline::Item& it) {
   std::string msg = it.message;
   for (const auto& c : it.continuation) msg += "\n" + c;
-  std::string level = "null";
-  if (!it.level_text.empty()) {
-    std::string up = it.level_text;
-    for (char& c : up) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
-    level = str(up);
-  }
-  return fmt::format("{{\"ts\":{},\"level\":{},\"req\":{},\"session\":{},\"msg\":{},\"file\":{},\"line\":{}",
-                     it.has_ts ? str(format::format_iso(it.ts)) : "null", level, opt_str(it.request),
-                     opt_str(it.session), str(msg), str(it.source), it.line);
+  std::string out;
+  append_entry_json(out, {it.has_ts, it.ts, it.level_text, it.request, it.session, msg, it.source, it.line,
+                          it.tag, it.cut});
+  return out;
 }
 
 template <typename Names>

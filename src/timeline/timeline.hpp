@@ -30,6 +30,8 @@ struct Item {
   std::string session;
   std::string message;                    ///< the first line's message
   std::vector<std::string> continuation;  ///< the lines after it
+  std::string tag;                        ///< the whole tag (its other pairs are attributes)
+  bool cut = false;                       ///< the entry was cut at the size limit
 };
 
 struct Request {

@@ -1,0 +1,58 @@
+#include "print/entry_json.hpp"
+
+#include <fmt/format.h>
+
+#include "parse/header.hpp"
+#include "print/escape.hpp"
+
+namespace tracegrep {
+
+void append_entry_json(std::string& out, const EntryFields& f) {
+  out += "{\"ts\":";
+  if (f.has_ts) {
+    out += '"';
+    out += format::format_iso(f.ts);
+    out += '"';
+  } else {
+    out += "null";
+  }
+  out += ",\"level\":";
+  if (f.level_text.empty()) {
+    out += "null";
+  } else {
+    out += '"';
+    for (const char c : f.level_text) out += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+    out += '"';
+  }
+  auto id = [&out](std::string_view key, std::string_view value) {
+    out += key;
+    if (value.empty())
+      out += "null";
+    else
+      append_json_string(out, value);
+  };
+  id(",\"req\":", f.req);
+  id(",\"session\":", f.session);
+  out += ",\"msg\":";
+  append_json_string(out, f.message);
+  out += ",\"file\":";
+  append_json_string(out, f.file);
+  out += ",\"line\":";
+  out += fmt::format_int(f.line).str();
+  bool any_attr = false;
+  for_each_tag_pair(f.tag, [&](std::string_view key, std::string_view value) {
+    if (key == format::kRequestKey || key == format::kSessionKey) return;
+    out += any_attr ? "," : ",\"attrs\":{";
+    any_attr = true;
+    append_json_string(out, key);
+    out += ':';
+    if (value == format::kNoneValue)
+      out += "null";
+    else
+      append_json_string(out, value);
+  });
+  if (any_attr) out += '}';
+  if (f.cut) out += ",\"cut\":true";
+}
+
+}  // namespace tracegrep
