@@ -62,6 +62,11 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d);
 
 // ---- The tag: [req=R|session=S|key=value...] --------------------------------
 
+/// Between the fields of a line the emitter writes: time - LEVEL - [tag] - message.
+inline constexpr std::string_view kFieldSeparator = " - ";
+/// The length of the time the emitter writes, "YYYY-MM-DD HH:MM:SS,mmm".
+inline constexpr std::size_t kWrittenTimeLength = 23;
+
 inline constexpr char kTagOpen = '[';
 inline constexpr char kTagClose = ']';
 inline constexpr char kPairSeparator = '|';

@@ -29,24 +29,25 @@ namespace tracegrep {
 
 namespace detail {
 
-inline std::string_view python_level(spdlog::level::level_enum l) {
+// spdlog's level as tracegrep's, named by format.hpp (the one owner of the names).
+inline Level tracegrep_level(spdlog::level::level_enum l) {
   switch (l) {
     case spdlog::level::trace:
-      return "TRACE";
+      return Level::kTrace;
     case spdlog::level::debug:
-      return "DEBUG";
-    case spdlog::level::info:
-      return "INFO";
+      return Level::kDebug;
     case spdlog::level::warn:
-      return "WARNING";
+      return Level::kWarning;
     case spdlog::level::err:
-      return "ERROR";
+      return Level::kError;
     case spdlog::level::critical:
-      return "CRITICAL";
+      return Level::kCritical;
     default:
-      return "INFO";
+      return Level::kInfo;
   }
 }
+
+inline std::string_view python_level(spdlog::level::level_enum l) { return format::level_name(tracegrep_level(l)); }
 
 class LevelFlag final : public spdlog::custom_flag_formatter {
  public:

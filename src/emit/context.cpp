@@ -31,10 +31,28 @@ std::atomic<std::size_t> g_session_length{format::kSessionCut};
 // scopes opened inside it along if it ends first.
 thread_local Chain t_chain;
 
+// "[req=R|session=S]", with "|parent=P" when a parent span is given: the
+// tag as format.hpp defines it.
+std::string render_tag(std::string_view request, std::string_view session, std::string_view parent) {
+  using namespace format;
+  std::string tag;
+  tag.reserve(40 + request.size() + session.size() + parent.size());
+  tag += kTagOpen;
+  ((tag += kRequestKey) += kKeyValueSeparator) += request;
+  ((tag += kPairSeparator) += kSessionKey) += kKeyValueSeparator;
+  tag += session;
+  if (!parent.empty()) {
+    ((tag += kPairSeparator) += kParentKey) += kKeyValueSeparator;
+    tag += parent;
+  }
+  tag += kTagClose;
+  return tag;
+}
+
 const ContextData& empty_data() {
   static const ContextData kEmpty = [] {
     ContextData d;
-    d.tag = "[req=none|session=none]";  // as make_data writes an empty context
+    d.tag = render_tag(format::kNoneValue, format::kNoneValue, {});
     return d;
   }();
   return kEmpty;
@@ -50,18 +68,10 @@ std::shared_ptr<const ContextData> make_data(RequestMetadata metadata) {
   d->session = written_id(metadata.session_id);
   if (!metadata.session_id.empty()) d->session.resize(std::min(d->session.size(), g_session_length.load()));
   d->request = written_id(metadata.request_id);
-  // The tag as format.hpp defines it; the parent span only when it is a safe id.
-  using namespace format;
-  d->tag.reserve(40 + d->request.size() + d->session.size());
-  d->tag += kTagOpen;
-  ((d->tag += kRequestKey) += kKeyValueSeparator) += d->request;
-  ((d->tag += kPairSeparator) += kSessionKey) += kKeyValueSeparator;
-  d->tag += d->session;
-  if (is_safe_id(metadata.parent_span_id)) {
-    ((d->tag += kPairSeparator) += kParentKey) += kKeyValueSeparator;
-    d->tag += metadata.parent_span_id;
-  }
-  d->tag += kTagClose;
+  // The parent span only when it is a safe id.
+  d->tag = render_tag(d->request, d->session,
+                      format::is_safe_id(metadata.parent_span_id) ? std::string_view(metadata.parent_span_id)
+                                                                  : std::string_view());
   d->metadata = std::move(metadata);
   return d;
 }

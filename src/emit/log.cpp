@@ -84,7 +84,7 @@ std::int64_t append_now(Out& out, Clock clock) {
   cache.text[20] = static_cast<char>('0' + ms / 100);
   cache.text[21] = static_cast<char>('0' + ms / 10 % 10);
   cache.text[22] = static_cast<char>('0' + ms % 10);
-  put(out, std::string_view(cache.text, 23));
+  put(out, std::string_view(cache.text, format::kWrittenTimeLength));
   return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
 }
 
@@ -169,11 +169,11 @@ template <typename Out>
 std::int64_t append_prefix(Out& out, Level level, std::string_view tag, Clock clock) {
   out.clear();
   const std::int64_t now = append_now(out, clock);
-  put(out, " - ");
+  put(out, format::kFieldSeparator);
   put(out, format::level_name(level));
-  put(out, " - ");
+  put(out, format::kFieldSeparator);
   put(out, tag);
-  put(out, " - ");
+  put(out, format::kFieldSeparator);
   return now;
 }
 
@@ -226,8 +226,9 @@ struct LineState {
 // Starts `s.line` with the prefix; returns the time in ns since the epoch.
 std::int64_t start_line(LineState& s, Level level, std::string_view tag, Clock clock) {
   const std::string_view name = format::level_name(level);
-  const std::size_t tag_at = 23 + 3 + name.size() + 3;
-  if (s.level == level && s.clock == clock && s.prefix == tag_at + tag.size() + 3 &&
+  constexpr std::size_t kSep = format::kFieldSeparator.size();
+  const std::size_t tag_at = format::kWrittenTimeLength + kSep + name.size() + kSep;
+  if (s.level == level && s.clock == clock && s.prefix == tag_at + tag.size() + kSep &&
       std::memcmp(s.line.data() + tag_at, tag.data(), tag.size()) == 0) {
     timespec ts{};
     clock_gettime(CLOCK_REALTIME, &ts);
