@@ -229,17 +229,13 @@ void append_escaped_message(std::string& out, std::string_view message) {
   out.append(message, start, message.size() - start);
 }
 
-void write_date_time(char* out, std::int64_t seconds) {
-  Timestamp ts;
-  ts.seconds = seconds;
-  const std::string iso = format_iso(ts);  // YYYY-MM-DDTHH:MM:SS
-  for (std::size_t i = 0; i < 19; ++i) out[i] = iso[i];
-  out[10] = ' ';
-}
+namespace {
 
-std::string format_iso(const Timestamp& ts) {
-  std::int64_t days = ts.seconds / 86400;
-  std::int64_t rem = ts.seconds % 86400;
+// "YYYY-MM-DDTHH:MM:SS" for `seconds` since the epoch, into out[0..19),
+// without allocating: the emitter renders it once a second per thread.
+void write_iso_seconds(char* buf, std::int64_t seconds) {
+  std::int64_t days = seconds / 86400;
+  std::int64_t rem = seconds % 86400;
   if (rem < 0) {
     rem += 86400;
     --days;
@@ -255,8 +251,6 @@ std::string format_iso(const Timestamp& ts) {
   const unsigned d = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
   const std::int64_t y = y0 + (m <= 2);
-
-  char buf[40];
   auto put = [&buf](std::size_t at, std::int64_t v, int width) {
     for (int i = width - 1; i >= 0; --i) {
       buf[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + v % 10);
@@ -274,6 +268,18 @@ std::string format_iso(const Timestamp& ts) {
   put(14, rem / 60 % 60, 2);
   buf[16] = ':';
   put(17, rem % 60, 2);
+}
+
+}  // namespace
+
+void write_date_time(char* out, std::int64_t seconds) {
+  write_iso_seconds(out, seconds);
+  out[10] = ' ';
+}
+
+std::string format_iso(const Timestamp& ts) {
+  char buf[40];
+  write_iso_seconds(buf, ts.seconds);
   std::size_t len = 19;
   if (ts.frac_digits > 0) {
     buf[len++] = '.';
