@@ -76,7 +76,7 @@ TEST_CASE("what the emitter writes, --json gives back: scan and timeline, hostil
   CHECK(decoded(timeline.out, tmp.dir()) == expected);  // the same writer: the same objects
 }
 
-TEST_CASE("--json: an entry cut at the size limit says \"cut\":true, in scans and timelines", "[e2e][json]") {
+TEST_CASE("JSON output: an entry cut at the size limit says \"cut\":true, in scans and timelines", "[e2e][json]") {
   TempDir tmp;
   const std::string log = tmp.path("big.log");
   write_file(log, "2024-01-15 10:30:15,123 - INFO - [req=r1|session=s1] - small\n"
