@@ -7,8 +7,8 @@ set -euo pipefail
 src="${1:-src}"
 declare -A allowed=(
   [util]=""
-  [format]=""
-  [emit]=""
+  [format]="util"
+  [emit]="util"
   [parse]="util"
   [match]="parse util"
   [report]="print"

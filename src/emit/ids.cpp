@@ -8,6 +8,7 @@
 
 #include "tracegrep/context.hpp"
 #include "tracegrep/format.hpp"
+#include "util/hash.hpp"
 
 namespace tracegrep {
 namespace {
@@ -42,15 +43,9 @@ std::uint64_t mix64(std::uint64_t v) {
 }
 
 void append_hex(std::string& out, std::uint64_t v, int digits) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (int i = digits - 1; i >= 0; --i) out += kHex[(v >> (4 * i)) & 15];
+  for (int i = digits - 1; i >= 0; --i) out += kHexDigits[(v >> (4 * i)) & 15];
 }
 
-std::uint64_t fnv1a(std::string_view s) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-  return h;
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';

@@ -8,6 +8,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "util/hash.hpp"
+
 namespace tracegrep::format {
 namespace {
 
@@ -199,7 +201,6 @@ std::size_t first_to_escape(std::string_view message) {
 }
 
 void append_escaped_message(std::string& out, std::string_view message) {
-  static constexpr char kHex[] = "0123456789abcdef";
   std::size_t start = first_to_escape(message);
   out.append(message.data(), start);
   for (std::size_t i = start; i < message.size(); ++i) {
@@ -222,8 +223,8 @@ void append_escaped_message(std::string& out, std::string_view message) {
         break;
       default:
         out += "\\x";
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
+        out += kHexDigits[c >> 4];
+        out += kHexDigits[c & 15];
     }
   }
   out.append(message, start, message.size() - start);

@@ -23,6 +23,10 @@ namespace {
 
 }  // namespace
 
+Error Error::damaged(const std::string& what) { return Error(SQLITE_CORRUPT, what); }
+Error Error::cannot_open(const std::string& what) { return Error(SQLITE_CANTOPEN, what); }
+Error Error::failed(const std::string& what) { return Error(SQLITE_ERROR, what); }
+
 bool Error::corrupt() const {
   const int primary = code_ & 0xff;
   return primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT;

@@ -18,6 +18,7 @@
 #include "parse/line_sink.hpp"
 #include "source/feeder.hpp"
 #include "source/stream.hpp"
+#include "util/hash.hpp"
 
 namespace tracegrep::index {
 namespace {
@@ -83,11 +84,7 @@ struct KeyRef {
   Kind kind;
 };
 
-std::uint64_t hash_id(std::string_view id, Kind kind) {
-  std::uint64_t h = 1469598103934665603ull ^ static_cast<std::uint64_t>(kind);
-  for (const char c : id) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-  return h;
-}
+std::uint64_t hash_id(std::string_view id, Kind kind) { return fnv1a(id, kFnvOffset ^ static_cast<std::uint64_t>(kind)); }
 
 bool same_text(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -198,7 +195,7 @@ class Writer {
     packed_.resize(ZSTD_compressBound(c.raw.size()));
     const std::size_t n = ZSTD_compressCCtx(cctx_.get(), packed_.data(), packed_.size(), c.raw.data(),
                                             c.raw.size(), kZstdLevel);
-    if (ZSTD_isError(n)) throw db::Error(1, std::string("zstd: ") + ZSTD_getErrorName(n));
+    if (ZSTD_isError(n)) throw db::Error::failed(std::string("zstd: ") + ZSTD_getErrorName(n));
     return std::string_view(packed_.data(), n);
   }
 
@@ -547,11 +544,7 @@ class NoSink : public EntrySink {
 
 }  // namespace
 
-std::int64_t fingerprint(std::string_view head) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (const char c : head) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-  return static_cast<std::int64_t>(h & 0x7fffffffffffffffull);
-}
+std::int64_t fingerprint(std::string_view head) { return static_cast<std::int64_t>(fnv1a(head) & 0x7fffffffffffffffull); }
 
 Ingester::Ingester(Store& store, IngestOptions options) : store_(store), options_(std::move(options)) {}
 

@@ -145,7 +145,7 @@ void query(Store& store, const QueryIds& ids, Assembler& assembler, EntrySink& s
   Decompressor decompressor;
   auto consume = [&] {
     const auto job = decompressor.pop();
-    if (!job->ok) throw db::Error(11, "a chunk does not decompress");
+    if (!job->ok) throw db::Error::damaged("a chunk does not decompress");
     if (stopped()) return;
     if (job->row.file != current) advance_to(job->row.file);
     if (skip_file) return;

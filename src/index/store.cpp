@@ -102,7 +102,7 @@ void create_index(const std::string& path) {
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     const int e = errno;
     ::unlink(tmp.c_str());
-    throw db::Error(14, std::strerror(e));  // SQLITE_CANTOPEN
+    throw db::Error::cannot_open(std::strerror(e));
   }
 }
 
@@ -148,15 +148,14 @@ Store::Store(const std::string& path, Access access) {
 
 Store::~Store() = default;
 
-db::Statement& Store::stmt(int which, const char* sql) {
-  if (stmts_.size() <= static_cast<std::size_t>(which)) stmts_.resize(static_cast<std::size_t>(which) + 1);
+db::Statement& Store::stmt(Sql which, const char* sql) {
   auto& s = stmts_[static_cast<std::size_t>(which)];
   if (!s) s = std::make_unique<db::Statement>(*db_, sql);
   return *s;
 }
 
 std::vector<std::int64_t> Store::fingerprint_lengths() {
-  db::Statement& s = stmt(0, "SELECT DISTINCT fp_len FROM files ORDER BY fp_len DESC");
+  db::Statement& s = stmt(Sql::kFingerprintLengths, "SELECT DISTINCT fp_len FROM files ORDER BY fp_len DESC");
   std::vector<std::int64_t> out;
   while (s.step()) out.push_back(s.integer(0));
   s.reset();
@@ -179,7 +178,7 @@ FileRow file_row(db::Statement& s) {
 }  // namespace
 
 std::optional<FileRow> Store::find_file(std::int64_t fp_len, std::int64_t fp) {
-  db::Statement& s = stmt(1,
+  db::Statement& s = stmt(Sql::kFileByFingerprint,
                           "SELECT id, path, fp_len, fp, indexed, lines, seen, tail FROM files "
                           "WHERE fp_len = ? AND fp = ? ORDER BY id LIMIT 1");
   s.bind(1, fp_len).bind(2, fp);
@@ -190,13 +189,13 @@ std::optional<FileRow> Store::find_file(std::int64_t fp_len, std::int64_t fp) {
 }
 
 std::int64_t Store::add_file(const std::string& path, std::int64_t fp_len, std::int64_t fp) {
-  db::Statement& s = stmt(2, "INSERT INTO files(path, fp_len, fp) VALUES (?, ?, ?)");
+  db::Statement& s = stmt(Sql::kAddFile, "INSERT INTO files(path, fp_len, fp) VALUES (?, ?, ?)");
   s.bind(1, path).bind(2, fp_len).bind(3, fp).run();
   return db_->last_insert_id();
 }
 
 void Store::update_file(const FileRow& f) {
-  db::Statement& s = stmt(3,
+  db::Statement& s = stmt(Sql::kUpdateFile,
                           "UPDATE files SET path = ?, fp_len = ?, fp = ?, indexed = ?, lines = ?, "
                           "seen = ?, tail = ? WHERE id = ?");
   s.bind(1, f.path).bind(2, f.fp_len).bind(3, f.fp).bind(4, f.indexed).bind(5, f.lines).bind(6, f.seen);
@@ -209,7 +208,7 @@ void Store::update_file(const FileRow& f) {
 
 std::vector<FileRow> Store::files() {
   db::Statement& s =
-      stmt(4, "SELECT id, path, fp_len, fp, indexed, lines, seen, tail FROM files ORDER BY id");
+      stmt(Sql::kFiles, "SELECT id, path, fp_len, fp, indexed, lines, seen, tail FROM files ORDER BY id");
   std::vector<FileRow> out;
   while (s.step()) out.push_back(file_row(s));
   s.reset();
@@ -217,7 +216,7 @@ std::vector<FileRow> Store::files() {
 }
 
 std::int64_t Store::add_chunk(const ChunkRow& c, std::string_view data) {
-  db::Statement& s = stmt(5,
+  db::Statement& s = stmt(Sql::kAddChunk,
                           "INSERT INTO chunks(file, offset, line, entries, raw_size, data) "
                           "VALUES (?, ?, ?, ?, ?, ?)");
   s.bind(1, c.file).bind(2, c.offset).bind(3, c.line).bind(4, c.entries).bind(5, c.raw_size);
@@ -226,42 +225,42 @@ std::int64_t Store::add_chunk(const ChunkRow& c, std::string_view data) {
 }
 
 void Store::update_chunk(const ChunkRow& c, std::string_view data) {
-  db::Statement& s = stmt(12, "UPDATE chunks SET entries = ?, raw_size = ?, data = ? WHERE id = ?");
+  db::Statement& s = stmt(Sql::kUpdateChunk, "UPDATE chunks SET entries = ?, raw_size = ?, data = ? WHERE id = ?");
   s.bind(1, c.entries).bind(2, c.raw_size).bind_blob(3, data).bind(4, c.id).run();
 }
 
 std::int64_t Store::next_batch() {
-  db::Statement& get = stmt(13, "SELECT value FROM meta WHERE key = 'next_batch'");
+  db::Statement& get = stmt(Sql::kNextBatch, "SELECT value FROM meta WHERE key = 'next_batch'");
   std::int64_t batch = get.step() ? get.integer(0) : 1;
   get.reset();
-  stmt(14, "INSERT OR REPLACE INTO meta(key, value) VALUES ('next_batch', ?)").bind(1, batch + 1).run();
+  stmt(Sql::kSetNextBatch, "INSERT OR REPLACE INTO meta(key, value) VALUES ('next_batch', ?)").bind(1, batch + 1).run();
   return batch;
 }
 
-void Store::delete_chunk(std::int64_t id) { stmt(6, "DELETE FROM chunks WHERE id = ?").bind(1, id).run(); }
+void Store::delete_chunk(std::int64_t id) { stmt(Sql::kDeleteChunk, "DELETE FROM chunks WHERE id = ?").bind(1, id).run(); }
 
 void Store::chunk_meta(std::int64_t id, ChunkRow& row, bool& found) {
-  db::Statement& s = stmt(7, "SELECT id, file, offset, line, entries, raw_size FROM chunks WHERE id = ?");
+  db::Statement& s = stmt(Sql::kChunkMeta, "SELECT id, file, offset, line, entries, raw_size FROM chunks WHERE id = ?");
   s.bind(1, id);
   found = s.step();
   if (found) row = {s.integer(0), s.integer(1), s.integer(2), s.integer(3), s.integer(4), s.integer(5)};
   s.reset();
 }
 
-db::Statement& Store::chunk_data_stmt() { return stmt(8, "SELECT data FROM chunks WHERE id = ?"); }
+db::Statement& Store::chunk_data_stmt() { return stmt(Sql::kChunkData, "SELECT data FROM chunks WHERE id = ?"); }
 
 void Store::add_posting(Kind kind, std::string_view key, std::int64_t batch, std::string_view chunks) {
-  db::Statement& s = stmt(9, "INSERT OR REPLACE INTO postings(kind, key, batch, chunks) VALUES (?, ?, ?, ?)");
+  db::Statement& s = stmt(Sql::kAddPosting, "INSERT OR REPLACE INTO postings(kind, key, batch, chunks) VALUES (?, ?, ?, ?)");
   s.bind(1, static_cast<std::int64_t>(kind)).bind(2, key).bind(3, batch).bind_blob(4, chunks).run();
 }
 
 void Store::chunks_for(Kind kind, std::string_view key, bool prefix, std::vector<std::int64_t>& out) {
-  db::Statement& s = prefix ? stmt(10, "SELECT chunks FROM postings WHERE kind = ? AND key >= ? AND key < ?")
-                            : stmt(11, "SELECT chunks FROM postings WHERE kind = ? AND key = ?");
+  db::Statement& s = prefix ? stmt(Sql::kPostingsByPrefix, "SELECT chunks FROM postings WHERE kind = ? AND key >= ? AND key < ?")
+                            : stmt(Sql::kPostingsByKey, "SELECT chunks FROM postings WHERE kind = ? AND key = ?");
   s.bind(1, static_cast<std::int64_t>(kind)).bind(2, key);
   if (prefix) s.bind(3, std::string(key) + "\xff");
   while (s.step()) {
-    if (!decode_ids(s.blob(0), out)) throw db::Error(11, "malformed posting list");
+    if (!decode_ids(s.blob(0), out)) throw db::Error::damaged("malformed posting list");
   }
   s.reset();
 }

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -103,9 +104,29 @@ class Store {
   std::int64_t next_batch();
 
  private:
-  db::Statement& stmt(int which, const char* sql);
+  // Every statement, prepared on first use and kept: a slot each.
+  enum class Sql : std::size_t {
+    kFingerprintLengths,
+    kFileByFingerprint,
+    kAddFile,
+    kUpdateFile,
+    kFiles,
+    kAddChunk,
+    kUpdateChunk,
+    kDeleteChunk,
+    kChunkMeta,
+    kChunkData,
+    kAllChunks,
+    kAddPosting,
+    kPostingsByPrefix,
+    kPostingsByKey,
+    kNextBatch,
+    kSetNextBatch,
+    kCount
+  };
+  db::Statement& stmt(Sql which, const char* sql);
   std::unique_ptr<db::Database> db_;
-  std::vector<std::unique_ptr<db::Statement>> stmts_;
+  std::array<std::unique_ptr<db::Statement>, static_cast<std::size_t>(Sql::kCount)> stmts_;
   void chunk_meta(std::int64_t id, ChunkRow& row, bool& found);
   db::Statement& chunk_data_stmt();
 };
@@ -119,7 +140,7 @@ template <typename Fn>
 void Store::for_each_chunk(const std::vector<std::int64_t>* ids, Fn&& fn) {
   if (!ids) {
     db::Statement& s =
-        stmt(20, "SELECT id, file, offset, line, entries, raw_size, data FROM chunks ORDER BY file, offset");
+        stmt(Sql::kAllChunks, "SELECT id, file, offset, line, entries, raw_size, data FROM chunks ORDER BY file, offset");
     while (s.step()) {
       ChunkRow row{s.integer(0), s.integer(1), s.integer(2), s.integer(3), s.integer(4), s.integer(5)};
       fn(row, s.blob(6));

@@ -1,14 +1,15 @@
 #include "print/escape.hpp"
 
+#include "util/hash.hpp"
+
 namespace tracegrep {
 namespace {
 
-constexpr char kHex[] = "0123456789abcdef";
 
 void hex_byte(std::string& out, unsigned char c) {
   out += "\\x";
-  out += kHex[c >> 4];
-  out += kHex[c & 15];
+  out += kHexDigits[c >> 4];
+  out += kHexDigits[c & 15];
 }
 
 // Unicode code points a terminal acts on or that reorder what is shown.
@@ -89,7 +90,7 @@ void append_terminal_safe(std::string& out, std::string_view text) {
       ++i;
     } else if (unsafe_code_point(cp)) {
       out += "\\u{";
-      for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(cp >> shift) & 15];
+      for (int shift = 12; shift >= 0; shift -= 4) out += kHexDigits[(cp >> shift) & 15];
       out += '}';
       i += len;
     } else {
@@ -135,8 +136,8 @@ void append_json_string(std::string& out, std::string_view text) {
     }
     if (c < 0x20) {
       out += "\\u00";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
+      out += kHexDigits[c >> 4];
+      out += kHexDigits[c & 15];
       ++i;
       continue;
     }
