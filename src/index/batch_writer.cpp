@@ -1,0 +1,88 @@
+#include "index/batch_writer.hpp"
+
+#include <algorithm>
+
+#include "index/postings.hpp"
+
+namespace tracegrep::index {
+namespace {
+constexpr int kZstdLevel = 1;
+}  // namespace
+
+void BatchWriter::work() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [this] { return quit_ || !queue_.empty(); });
+    if (queue_.empty()) return;
+    Batch batch = std::move(queue_.front());
+    queue_.pop_front();
+    busy_ = true;
+    lock.unlock();
+    try {
+      write(batch, nullptr, batch.indexed);
+    } catch (const db::Error& e) {
+      lock.lock();
+      error_ = e.what();
+      error_code_ = e.code();
+      lock.unlock();
+    }
+    lock.lock();
+    for (Chunk& c : batch.chunks) {
+      if (spare_.size() < kSpareChunks) spare_.push_back(std::move(c));
+    }
+    busy_ = false;
+    room_.notify_all();
+    if (!error_.empty()) {
+      queue_.clear();
+    }
+  }
+}
+
+void BatchWriter::write(Batch& batch, Chunk* open, std::int64_t seen) {
+  db::Transaction t(store_.database());
+  if (file_.tail && (!open || *file_.tail != open->row.id)) {
+    store_.delete_chunk(*file_.tail);  // last run's tail, read again now
+    file_.tail.reset();
+  }
+  std::vector<Post> posts;
+  for (Chunk& c : batch.chunks) {
+    c.row.raw_size = static_cast<std::int64_t>(c.raw.size());
+    if (c.row.id)
+      store_.update_chunk(c.row, compress(c));  // it was a live input's open chunk
+    else
+      c.row.id = store_.add_chunk(c.row, compress(c));
+    collect_posts(c, posts);
+  }
+  if (open) {
+    open->row.raw_size = static_cast<std::int64_t>(open->raw.size());
+    if (open->row.id)
+      store_.update_chunk(open->row, compress(*open));
+    else
+      open->row.id = store_.add_chunk(open->row, compress(*open));
+    collect_posts(*open, posts);
+  }
+  const std::vector<PostingRun> runs = encode_postings(posts);
+  if (!runs.empty()) {
+    const std::int64_t batch_id = store_.next_batch();
+    for (const PostingRun& r : runs) store_.add_posting(r.kind, r.key, batch_id, r.chunks);
+  }
+  // With an open chunk, it is the tail: the file is indexed up to its
+  // start and it is read again (and replaced) next time.
+  file_.indexed = batch.indexed;
+  file_.lines = batch.lines;
+  file_.seen = open ? seen : batch.indexed;
+  file_.tail = open ? std::optional<std::int64_t>(open->row.id) : std::nullopt;
+  store_.update_file(file_);
+  t.commit();
+}
+
+std::string_view BatchWriter::compress(const Chunk& c) {
+  if (!cctx_) cctx_.reset(ZSTD_createCCtx());
+  packed_.resize(ZSTD_compressBound(c.raw.size()));
+  const std::size_t n = ZSTD_compressCCtx(cctx_.get(), packed_.data(), packed_.size(), c.raw.data(),
+                                          c.raw.size(), kZstdLevel);
+  if (ZSTD_isError(n)) throw db::Error::failed(std::string("zstd: ") + ZSTD_getErrorName(n));
+  return std::string_view(packed_.data(), n);
+}
+
+}  // namespace tracegrep::index

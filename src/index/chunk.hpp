@@ -1,0 +1,73 @@
+// index/: a chunk of whole entries as the ingest builds it: its text, and
+// the distinct session and request ids in it (an open-addressing set over
+// views into the text, so an id costs no allocation), from which the
+// postings are made.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "index/store.hpp"
+#include "util/hash.hpp"
+
+namespace tracegrep::index {
+
+/// Written chunks kept for reuse with their buffers, on each side of the
+/// batch writer (about 300 KiB each): a fresh buffer per chunk comes from
+/// mmap, and the kernel's zeroing of its pages was a quarter of indexing.
+inline constexpr std::size_t kSpareChunks = 48;
+
+/// An id in a chunk: where it is in the chunk's text.
+struct KeyRef {
+  std::uint64_t hash;  // sorts postings by integer; the text decides only on a tie
+  std::uint32_t at;
+  std::uint32_t len;
+  Kind kind;
+};
+
+/// The hash an id is kept under (its kind mixed in).
+inline std::uint64_t hash_id(std::string_view id, Kind kind) {
+  return fnv1a(id, kFnvOffset ^ static_cast<std::uint64_t>(kind));
+}
+
+/// Equal ids (short: compared without a call to memcmp).
+inline bool same_text(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {  // ids are short: no call to memcmp
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+/// A chunk being built or written.
+struct Chunk {
+  ChunkRow row;
+  std::string raw;
+  std::vector<KeyRef> keys;          // the distinct ids of the chunk, in order of appearance
+  std::size_t posted = 0;            // keys[0, posted) are in postings already (open chunk)
+  std::vector<std::uint32_t> slots;  // open addressing over keys: index + 1, 0 = empty
+
+  std::string_view key(const KeyRef& k) const { return std::string_view(raw).substr(k.at, k.len); }
+
+  // Adds an id unless the chunk has it; `text` is where it will be in raw.
+  void add(const KeyRef& ref, std::string_view text) {
+    if (slots.size() < 2 * (keys.size() + 1)) rehash(slots.empty() ? 1024 : 2 * slots.size());
+    std::size_t mask = slots.size() - 1;
+    for (std::size_t i = ref.hash & mask;; i = (i + 1) & mask) {
+      if (slots[i] == 0) {
+        slots[i] = static_cast<std::uint32_t>(keys.size() + 1);
+        keys.push_back(ref);
+        return;
+      }
+      const KeyRef& k = keys[slots[i] - 1];
+      if (k.hash == ref.hash && k.kind == ref.kind && same_text(key(k), text)) return;
+    }
+  }
+
+ private:
+  void rehash(std::size_t size);
+};
+
+}  // namespace tracegrep::index
