@@ -16,6 +16,20 @@ cat "$log" >/dev/null  # warm the page cache: every tool reads from memory
 out=bench/data/out.tmp  # not /dev/null: GNU grep stops at the first match when it sees that
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
+# add NAME COMMAND: one row of the table (names[] and cmds[]).
+names=()
+cmds=()
+add() { names+=("$1"); cmds+=("$2"); }
+
+# print_table TITLE: the medians of time_commands, in ms, one row per command.
+print_table() {
+  local i
+  printf '%-28s %10s\n' "$1" "ms"
+  for i in "${!cmds[@]}"; do
+    printf '%-28s %10.1f\n' "${names[$i]}" "$(echo "${med[$i]} / 1000" | bc -l)"
+  done
+}
+
 # time_commands RUNS: runs each of cmds[] RUNS times, interleaved, and sets
 # med[i] to the median wall time of cmds[i] in microseconds. EPOCHREALTIME
 # is read without forking a `date`.

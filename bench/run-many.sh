@@ -24,9 +24,6 @@ fi
 cat "$dir"/*.log >/dev/null
 middle=$(printf 'app.%05d.log' $((files / 2)))
 s8=$(grep -o -m1 'session=[0-9a-f]*' "$dir/$middle" | cut -d= -f2)
-names=()
-cmds=()
-add() { names+=("$1"); cmds+=("$2"); }
 add "tracegrep -s ID"           "$tg -s $s8 $dir/*.log"
 add "rg -F session=ID"          "rg -F session=$s8 $dir/*.log"
 add "grep -F session=ID"        "env LC_ALL=C grep -F session=$s8 $dir/*.log"
@@ -35,10 +32,7 @@ add "rg -F, one core"           "taskset -c 0 rg -j1 -F session=$s8 $dir/*.log"
 add "tracegrep -c -e Payment"   "$tg -c -e Payment $dir/*.log"
 add "rg -c Payment"             "rg -c Payment $dir/*.log"
 time_commands "$runs"
-printf '%-28s %10s\n' "command ($files files of $size bytes, median of $runs)" "ms"
-for i in "${!cmds[@]}"; do
-  printf '%-28s %10.1f\n' "${names[$i]}" "$(echo "${med[$i]} / 1000" | bc -l)"
-done
+print_table "command ($files files of $size bytes, median of $runs)"
 ratio() { echo "scale=2; ${med[$1]} / ${med[$2]}" | bc -l; }
 echo
 echo "tracegrep -s / rg -F        : $(ratio 0 1)   (target <= 1.2)"

@@ -9,9 +9,6 @@ bytes="${1:-1000000000}"
 runs="${2:-7}"
 command -v rg >/dev/null || { echo "installing ripgrep" >&2; apt-get install -y -qq ripgrep >/dev/null; }
 source bench/common.sh
-names=()
-cmds=()
-add() { names+=("$1"); cmds+=("$2"); }
 add "tracegrep -s FULLID"      "$tg -s $session $log"
 add "grep -F session=ID8"      "env LC_ALL=C grep -F session=$s8 $log"
 add "rg -F session=ID8"        "rg -F session=$s8 $log"
@@ -28,10 +25,7 @@ add "tracegrep -s, stdin pipe" "cat $log | $tg -s $session"
 add "rg -F, stdin pipe"        "cat $log | rg -F session=$s8"
 
 time_commands "$runs"
-printf '%-26s %10s\n' "command ($(du -h "$log" | cut -f1) log, median of $runs)" "ms"
-for i in "${!cmds[@]}"; do
-  printf '%-26s %10.1f\n' "${names[$i]}" "$(echo "${med[$i]} / 1000" | bc -l)"
-done
+print_table "command ($(du -h "$log" | cut -f1) log, median of $runs)"
 ratio() { echo "scale=2; ${med[$1]} / ${med[$2]}" | bc -l; }
 echo
 echo "tracegrep -s / grep -F : $(ratio 0 1)   (target <= 0.33)"

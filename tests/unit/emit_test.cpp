@@ -19,6 +19,7 @@
 #include "match/filter.hpp"
 #include "parse/assembler.hpp"
 #include "recorder.hpp"
+#include "emit_helpers.hpp"
 #include "report_clock.hpp"
 #include "tracegrep/context.hpp"
 #include "tracegrep/ids.hpp"
@@ -29,14 +30,8 @@ using namespace tracegrep;
 
 namespace {
 
-RequestMetadata md(std::string session, std::string request) {
-  RequestMetadata m;
-  m.session_id = std::move(session);
-  m.request_id = std::move(request);
-  return m;
-}
-
-std::string current_tag() { return std::string(Context::current().tag()); }
+using test::current_tag;
+using test::md;
 
 // What tracegrep's parser makes of written text.
 std::vector<test::Recorded> parse_entries(const std::string& text) {

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "emit_helpers.hpp"
 #include "report_clock.hpp"
 #include "tracegrep/context.hpp"
 #include "tracegrep/log.hpp"
@@ -25,14 +26,8 @@ using namespace tracegrep;
 
 namespace {
 
-RequestMetadata md(std::string session, std::string request) {
-  RequestMetadata m;
-  m.session_id = std::move(session);
-  m.request_id = std::move(request);
-  return m;
-}
-
-std::string current_tag() { return std::string(Context::current().tag()); }
+using test::current_tag;
+using test::md;
 
 // A worker thread that holds a ContextScope of its own for its whole life
 // and resumes the coroutines handed to it, as an I/O loop would. After each
