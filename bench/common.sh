@@ -2,17 +2,20 @@
 # deterministic log of $bytes bytes (loggen's extra arguments in $gen_args,
 # its name from $log_name), and defines what they share.
 #   sets: tg log session request s8 out; defines: median, time_commands
+#   TRACEGREP=PATH times another tracegrep binary (an older build, to compare).
 bash .ci/build build >/dev/null
-tg=./build/src/tracegrep
+tg=${TRACEGREP:-./build/src/tracegrep}
 mkdir -p bench/data
-log=bench/data/${log_name:-scan}-$bytes.log
-if [ ! -s "$log" ]; then
-  # shellcheck disable=SC2086
-  ./build/bench/tracegrep-loggen --bytes "$bytes" ${gen_args:---seed 7} --print-ids >"$log" 2>"$log.ids"
+if [ "${bytes:-0}" != 0 ]; then  # bytes=0: the script makes inputs of its own
+  log=bench/data/${log_name:-scan}-$bytes.log
+  if [ ! -s "$log" ]; then
+    # shellcheck disable=SC2086
+    ./build/bench/tracegrep-loggen --bytes "$bytes" ${gen_args:---seed 7} --print-ids >"$log" 2>"$log.ids"
+  fi
+  read -r session request <"$log.ids"
+  s8=${session:0:8}
+  cat "$log" >/dev/null  # warm the page cache: every tool reads from memory
 fi
-read -r session request <"$log.ids"
-s8=${session:0:8}
-cat "$log" >/dev/null  # warm the page cache: every tool reads from memory
 out=bench/data/out.tmp  # not /dev/null: GNU grep stops at the first match when it sees that
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
