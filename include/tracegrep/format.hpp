@@ -77,6 +77,23 @@ inline constexpr std::string_view kSessionKey = "session";
 inline constexpr std::string_view kParentKey = "parent";
 /// The value written where an id is unset.
 inline constexpr std::string_view kNoneValue = "none";
+
+/// True for the values that mean "no id" when read, whoever wrote them:
+/// empty, "none", Python's "None" (a ContextVar whose default is None),
+/// "null", "NULL", "-", and all-zero trace or span ids (16 or more '0's,
+/// as W3C and OpenTelemetry write an invalid id).
+inline bool is_unset_id(std::string_view v) {
+  switch (v.size()) {  // by length first: it runs on every tag of every line
+    case 0:
+      return true;
+    case 1:
+      return v[0] == '-';
+    case 4:
+      return v == kNoneValue || v == "None" || v == "null" || v == "NULL";
+    default:
+      return v.size() >= 16 && v[0] == '0' && v.find_first_not_of('0') == std::string_view::npos;
+  }
+}
 /// Sessions are cut to this many characters by default when written.
 inline constexpr std::size_t kSessionCut = 8;
 /// A logged session that is a strict prefix of the id asked for matches only

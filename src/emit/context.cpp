@@ -59,7 +59,7 @@ const ContextData& empty_data() {
 }
 
 std::string written_id(std::string_view id) {
-  if (id.empty()) return std::string(format::kNoneValue);
+  if (format::is_unset_id(id)) return std::string(format::kNoneValue);  // "None", "-": unset, as read
   return format::is_safe_id(id) ? std::string(id) : derived_id(id);
 }
 

@@ -149,6 +149,17 @@ std::size_t parse_timestamp(std::string_view text, Timestamp& out) {
     utc = true;
     pos += used;
   }
+  // Python's "%(asctime)s.%(msecs)03d" with a datefmt ending in %z puts the
+  // milliseconds after the offset: 2026-12-01T21:21:38+0000.607.
+  if (utc && frac_digits == 0 && pos + 1 < text.size() && (text[pos] == ',' || text[pos] == '.') &&
+      is_digit(text[pos + 1])) {
+    std::size_t n = 0;
+    while (pos + 1 + n < text.size() && is_digit(text[pos + 1 + n])) ++n;
+    if (n > 9) return 0;
+    for (std::size_t i = 0; i < 9; ++i) nanos = nanos * 10 + (i < n ? text[pos + 1 + i] - '0' : 0);
+    frac_digits = static_cast<std::uint8_t>(n);
+    pos += 1 + n;
+  }
   out.seconds = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset;
   out.nanos = nanos;
   out.frac_digits = frac_digits;

@@ -46,7 +46,7 @@ void append_entry_json(std::string& out, const EntryFields& f) {
     any_attr = true;
     append_json_string(out, key);
     out += ':';
-    if (value == format::kNoneValue)
+    if (format::is_unset_id(value))
       out += "null";
     else
       append_json_string(out, value);

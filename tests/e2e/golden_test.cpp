@@ -23,6 +23,8 @@ const Golden kGoldens[] = {
     {"time-window", {"--since", "2024-01-15 09:00:10", "--until", "2024-01-15 09:00:11", "app.log"}},
     {"json-layouts", {"--json", "edge/layouts.log"}},
     {"json-broken", {"--json", "edge/broken.log"}},
+    {"json-python-layouts", {"--json", "edge/python-layouts.log"}},
+    {"session-python-layouts", {"-s", "12345678", "edge/python-layouts.log"}},
     {"orphan-nonl", {"-n", "edge/orphan-nonl.log"}},
     {"crlf", {"-s", "12345678", "edge/crlf.log"}},
     {"color-layouts", {"--color=always", "-H", "-n", "edge/layouts.log"}},

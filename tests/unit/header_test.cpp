@@ -1,6 +1,8 @@
 // The layouts and tags of an entry's first line.
 #include "parse/header.hpp"
 
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 
 using tracegrep::Header;
@@ -71,9 +73,8 @@ TEST_CASE("a tag without a level", "[parse]") {
 TEST_CASE("broken tags are message text, not errors", "[parse]") {
   const char* broken[] = {
       "2024-01-15 10:30:15 - INFO - [req=a1|session=12345678 - no closing bracket",
-      "2024-01-15 10:30:15 - INFO - [req=|session=12345678] - empty value",
-      "2024-01-15 10:30:15 - INFO - [req=a1|session=] - empty value",
       "2024-01-15 10:30:15 - INFO - [user=bob] - neither id",
+      "2024-01-15 10:30:15 - INFO - [req=a1|=x|session=12345678] - an empty key",
       "2024-01-15 10:30:15 - INFO - [req=a1|session=12345678]x - no blank after",
       "2024-01-15 10:30:15 - INFO - [req=a1|req=a2|session=12345678] - two requests",
       "2024-01-15 10:30:15 - INFO - [req=a 1|session=12345678] - a blank in a value",
@@ -88,21 +89,105 @@ TEST_CASE("broken tags are message text, not errors", "[parse]") {
   }
 }
 
+TEST_CASE("unset ids: empty, none, None, null, -, all-zero trace ids", "[parse]") {
+  for (const char* v : {"", "none", "None", "null", "-", "00000000000000000000000000000000"}) {
+    Header h;
+    const std::string line = fmt::format("2024-01-15 10:30:15 - INFO - [req={}|session={}] - x", v, v);
+    INFO(line);
+    REQUIRE(parse_header(line, h));
+    CHECK(h.has_tag);  // a tag, whose ids are unset
+    CHECK(h.req.empty());
+    CHECK(h.session.empty());
+    CHECK(h.message == "x");
+  }
+  Header h;
+  REQUIRE(parse_header("2024-01-15 10:30:15 - INFO - [req=|session=12345678] - one unset", h));
+  CHECK(h.req.empty());
+  CHECK(h.session == "12345678");
+  REQUIRE(parse_header("2024-01-15 10:30:15 - INFO - [req=00000000|session=0] - short zeros are ids", h));
+  CHECK(h.req == "00000000");
+  CHECK(h.session == "0");
+}
+
 TEST_CASE("a tag-like string inside the message is not the tag", "[parse]") {
   Header h;
   REQUIRE(parse_header(
       "2024-01-15 10:30:15 - INFO - [req=ok|session=aaaa0000] - see [req=x|session=12345678]", h));
   CHECK(h.session == "aaaa0000");
+  REQUIRE(parse_header("2024-01-15 10:30:15 - INFO - user said [req=x|session=12345678] and more", h));
+  CHECK_FALSE(h.has_tag);  // mid-message: text
+  // At the very end of a line with no tag before it, it is the layout's
+  // tag ("%(message)s [req=...]").
   REQUIRE(parse_header("2024-01-15 10:30:15 - INFO - user said [req=x|session=12345678]", h));
-  CHECK_FALSE(h.has_tag);
+  CHECK(h.session == "12345678");
+  CHECK(h.message == "user said");
 }
 
-TEST_CASE("an unknown level word is message text", "[parse]") {
+TEST_CASE("an unknown word before the tag is a field, not the level", "[parse]") {
   Header h;
   REQUIRE(parse_header("2024-01-15 10:30:20 - NOTICE - [req=e0|session=12345678] - x", h));
   CHECK(h.level == Level::kNone);
-  CHECK_FALSE(h.has_tag);
-  CHECK(h.message == "NOTICE - [req=e0|session=12345678] - x");
+  CHECK(h.session == "12345678");  // as a logger name before the tag would be
+  CHECK(h.message == "x");
+  REQUIRE(parse_header("2024-01-15 10:30:20 - NOTICE the operator", h));
+  CHECK(h.level == Level::kNone);
+  CHECK(h.message == "NOTICE the operator");
+}
+
+TEST_CASE("the layouts real Python configurations write, with no option", "[parse]") {
+  struct Case {
+    const char* line;
+    Level level;
+    const char* req;
+    const char* session;
+    const char* message;
+  };
+  const Case cases[] = {
+      // %(asctime)s - %(name)s - %(levelname)s - [tag] - %(message)s
+      {"2024-01-15 10:30:15,123 - payments.gateway - ERROR - [req=a1b2c3d4|session=12345678] - timeout",
+       Level::kError, "a1b2c3d4", "12345678", "timeout"},
+      // logger name __main__, root
+      {"2024-01-15 10:30:15,123 - __main__ - INFO - [req=r1|session=s1] - hi", Level::kInfo, "r1", "s1", "hi"},
+      {"2024-01-15 10:30:15,123 - root - WARNING - [req=r1|session=s1] - hi", Level::kWarning, "r1", "s1", "hi"},
+      // %(asctime)s | %(levelname)-8s | %(module)s:%(lineno)d | [tag] %(message)s
+      {"2024-01-15 10:30:15,123 | INFO     | app:42 | [req=r2|session=s2] started", Level::kInfo, "r2", "s2",
+       "started"},
+      // %(asctime)s [%(levelname)s] %(name)s: [tag] %(message)s
+      {"2024-01-15 10:30:15,123 [DEBUG] payments: [req=r3|session=s3] charge", Level::kDebug, "r3", "s3",
+       "charge"},
+      // %(asctime)s %(process)d %(threadName)s %(levelname)s [tag] %(message)s
+      {"2024-01-15 10:30:15,123 4711 [MainThread] INFO [req=r4|session=s4] go", Level::kInfo, "r4", "s4", "go"},
+      // the tag first, the level after it
+      {"2024-01-15 10:30:15,123 [req=r5|session=s5] ERROR boom", Level::kError, "r5", "s5", "boom"},
+      // %(message)s [tag]
+      {"2024-01-15 10:30:15,123 INFO payment done [req=r6|session=s6]", Level::kInfo, "r6", "s6",
+       "payment done"},
+      // ContextVar(default=None)
+      {"2024-01-15 10:30:15,123 - app - INFO - [req=None|session=None] - startup", Level::kInfo, "", "",
+       "startup"},
+      // %z with %(msecs)03d after it
+      {"2026-12-01T21:21:38+0000.607 - app - INFO - [req=r7|session=s7] - x", Level::kInfo, "r7", "s7", "x"},
+  };
+  for (const Case& c : cases) {
+    Header h;
+    INFO(c.line);
+    REQUIRE(parse_header(c.line, h));
+    CHECK(h.level == c.level);
+    CHECK(h.req == c.req);
+    CHECK(h.session == c.session);
+    CHECK(h.message == c.message);
+  }
+  Header h;
+  REQUIRE(parse_header("2026-12-01T21:21:38+0000.607 - app - INFO - x", h));
+  CHECK(h.ts.nanos == 607'000'000);
+  CHECK(h.ts.frac_digits == 3);
+  // A message that merely looks like fields keeps its words.
+  REQUIRE(parse_header("2024-01-15 10:30:15,123 - INFO - Connection ERROR from db", h));
+  CHECK(h.level == Level::kInfo);
+  CHECK(h.message == "Connection ERROR from db");
+  REQUIRE(parse_header("2024-01-15 10:30:15,123 - Connection ERROR from db", h));
+  CHECK(h.level == Level::kNone);
+  CHECK(h.message == "Connection ERROR from db");
 }
 
 TEST_CASE("CRLF line ends are not part of the message", "[parse]") {

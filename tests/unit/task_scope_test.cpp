@@ -43,11 +43,11 @@ class Worker {
     cv_.notify_all();
     thread_.join();
   }
+  // Notifies under the lock: once the posting thread lets go of it, it no
+  // longer touches this worker, which may then end (its last task done).
   void post(std::coroutine_handle<> h) {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      queue_.push_back(h);
-    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    queue_.push_back(h);
     cv_.notify_all();
   }
   std::string own_tag() const { return "[req=" + name_ + "|session=" + name_ + "]"; }
