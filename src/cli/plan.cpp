@@ -41,7 +41,9 @@ std::unique_ptr<EntrySink> make_printer(const Plan& plan, Output& out) {
 }
 
 SearchOptions search_options(const Plan& plan) {
-  return {plan.filter.get(), plan.input_options.max_entry, plan.numbers, plan.max_count};
+  SearchOptions o{plan.filter.get(), plan.input_options.max_entry, plan.numbers, plan.max_count};
+  o.ids_asked = !plan.sessions.empty() || !plan.requests.empty();
+  return o;
 }
 
 std::vector<std::unique_ptr<Source>> file_sources(const Plan& plan) {

@@ -2,7 +2,9 @@
 // and says how it is best read; here its lines meet the assembler, and a
 // large mapped file with a literal to skip to is searched in two halves at
 // once (the page faults and the search of each half on its own core).
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <thread>
@@ -160,6 +162,18 @@ class FileSource final : public Source {
     return {out.flow, out.error};
   }
   bool runs_apart() const override { return apart_; }
+
+  std::string head(std::size_t max) const override {
+    if (!apart_) return {};
+    const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return {};
+    std::string out(max, '\0');
+    const ssize_t got = ::pread(fd, out.data(), out.size(), 0);
+    ::close(fd);
+    out.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+    if (is_gzip_magic(out.data(), out.size())) return {};
+    return out;
+  }
 
  private:
   std::string path_;

@@ -8,6 +8,8 @@
 #include <mutex>
 #include <thread>
 
+#include "parse/layout_check.hpp"
+#include "print/escape.hpp"
 #include "print/printers.hpp"
 
 namespace tracegrep {
@@ -46,6 +48,27 @@ void Searcher::report(const Source& source, const SourceOutcome& outcome) {
   if (outcome.error) reporter_.error(source.name().display, outcome.error);
 }
 
+void Searcher::explain_no_entries(const Source& source) {
+  // The first 4 KiB, and first a look that costs nothing to speak of: most
+  // inputs that gave no entry (999 of 1,000 rotated files searched for one
+  // session) are in a layout tracegrep reads.
+  const std::string head = source.head(4096);
+  const std::string_view first_line = std::string_view(head).substr(0, head.find('\n'));
+  if (format::starts_entry(first_line) &&
+      (!options_.ids_asked || head.find("req=") != std::string::npos || head.find("session=") != std::string::npos))
+    return;
+  const LayoutCheck c = check_layout(head);
+  if (c.lines == 0) return;
+  std::string first;
+  append_terminal_safe(first, c.first_line);
+  const char* why = nullptr;
+  if (c.timed == 0)
+    why = "no line begins with a timestamp tracegrep reads";
+  else if (options_.ids_asked && c.tagged == 0)
+    why = "no line has a [req=...|session=...] tag";
+  if (why) reporter_.notice(source.name().display, fmt::format("{} (first line: \"{}\"); see LOG FORMAT in tracegrep(1)", why, first));
+}
+
 void Searcher::finish() {
   out_.flush();
   if (!out_.error().empty() && !out_.closed()) reporter_.error(fmt::format("error writing output: {}", out_.error()));
@@ -55,9 +78,11 @@ bool Searcher::in_order(const std::vector<std::unique_ptr<Source>>& sources, Ent
   Tally tally(sink, out_, options_.max_count);
   for (const auto& source : sources) {
     const std::string name = source->name().display;
+    const std::uint64_t before = tally.total();
     const SourceOutcome outcome =
         search_one(*source, tally, [this, &name](const std::string& what) { reporter_.notice(name, what); });
     report(*source, outcome);
+    if (!outcome.error && tally.total() == before) explain_no_entries(*source);
     if (out_.closed()) break;
   }
   finish();
@@ -81,6 +106,7 @@ bool Searcher::parallel(const std::vector<std::unique_ptr<Source>>& sources, con
     std::string held;
     bool done = false;
     SourceOutcome outcome;
+    std::uint64_t entries = 0;
   };
   std::vector<Slot> slots(sources.size());
   std::mutex mutex;  // guards slots, head and out_
@@ -111,6 +137,7 @@ bool Searcher::parallel(const std::vector<std::unique_ptr<Source>>& sources, con
         Tally tally(guard, held, options_.max_count);
         slot.outcome = search_one(*sources[i], tally, [](const std::string&) {});
         held.flush();
+        slot.entries = tally.total();
         matched += tally.total();
       }
       std::lock_guard<std::mutex> lock(mutex);
@@ -120,6 +147,7 @@ bool Searcher::parallel(const std::vector<std::unique_ptr<Source>>& sources, con
         if (!slots[head].held.empty()) out_.write(slots[head].held);
         std::string().swap(slots[head].held);
         report(*sources[head], slots[head].outcome);
+        if (!slots[head].outcome.error && slots[head].entries == 0 && !cancel) explain_no_entries(*sources[head]);
         ++head;
       }
       if (out_.closed()) cancel = true;

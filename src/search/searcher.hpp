@@ -27,6 +27,8 @@ struct SearchOptions {
   /// an input may hold back per worker before its turn comes.
   std::size_t workers = 0;
   std::size_t held_back = std::size_t{16} << 20;
+  /// -s or -r was given: an input with no tag at all is worth a notice.
+  bool ids_asked = false;
 };
 
 /// Makes a printer writing to `out` (one per input searched on a worker).
@@ -61,6 +63,9 @@ class Searcher {
   // Searches one source into `sink` (a Tally), announcing its input.
   SourceOutcome search_one(Source& source, EntrySink& sink, const Notice& notice);
   void report(const Source& source, const SourceOutcome& outcome);
+  // An input that gave no entry: says why when its layout is not one
+  // tracegrep reads (never silent), as a notice; the exit status is unchanged.
+  void explain_no_entries(const Source& source);
   // The output's own failure, once everything is written.
   void finish();
 

@@ -45,6 +45,9 @@ class Source {
   /// back until the inputs before it are written: a regular file (plain or
   /// gzip), not a pipe, a followed file or the index.
   virtual bool runs_apart() const { return false; }
+  /// The input's first bytes (up to `max`), to say why it gave no entry;
+  /// empty where they cannot be read again (pipes, followed files, gzip).
+  virtual std::string head(std::size_t /*max*/) const { return {}; }
   /// True when the source itself tells the sink where each of its inputs
   /// begins and ends (the index, whose entries come from many files).
   virtual bool announces_inputs() const { return false; }

@@ -312,3 +312,27 @@ TEST_CASE("many files: searched on both cores, printed in argument order, errors
     CHECK(all.out == one_by_one);
   }
 }
+
+TEST_CASE("never silent: an input in a layout tracegrep cannot read is named, once, with its first line",
+          "[e2e]") {
+  TempDir tmp;
+  write_file(tmp.path("plain.txt"), "just some text\nno timestamps here\n");
+  write_file(tmp.path("untagged.log"), "2024-01-15 10:00:00 INFO no tag on any line\n");
+  write_file(tmp.path("evil.txt"), "\x1b[2Jclear screen\n");
+  const auto r = run_tracegrep({"-s", "12345678", tmp.path("plain.txt"), tmp.path("untagged.log"),
+                                tmp.path("evil.txt"), "app.log"});
+  SHOW(r);
+  CHECK(r.status == 1);  // nothing matched: the notices do not change that
+  CHECK(r.err.find(tmp.path("plain.txt") +
+                   ": no line begins with a timestamp tracegrep reads (first line: \"just some text\")") !=
+        std::string::npos);
+  CHECK(r.err.find(tmp.path("untagged.log") + ": no line has a [req=...|session=...] tag") != std::string::npos);
+  CHECK(r.err.find("\\x1b[2Jclear screen") != std::string::npos);  // log content never reaches the terminal raw
+  CHECK(r.err.find('\x1b') == std::string::npos);
+  CHECK(r.err.find("app.log") == std::string::npos);  // a readable log with no match: no notice
+  CHECK(count_of(r.err, "\n") == 3);
+  // Without -s/-r an untagged log is fine; a plain text file still is not.
+  const auto l = run_tracegrep({"-l", "error", tmp.path("plain.txt"), tmp.path("untagged.log")});
+  CHECK(l.err.find("plain.txt") != std::string::npos);
+  CHECK(l.err.find("untagged.log") == std::string::npos);
+}
