@@ -45,7 +45,7 @@ void Chunker::start_chunk() {
 }
 
 void Chunker::take_line(std::string_view line, std::size_t real) {
-  const bool begins = format::starts_entry(line);
+  const bool begins = boundary_.begins(line);
   if (begins) {
     if (open_.raw.size() >= kChunkTarget || force_close_) close_chunk();
     entry_size_ = 0;

@@ -14,6 +14,7 @@
 #include "index/chunk.hpp"
 #include "index/ingest.hpp"
 #include "index/store.hpp"
+#include "parse/boundary.hpp"
 #include "parse/line_sink.hpp"
 
 namespace tracegrep::index {
@@ -109,6 +110,7 @@ class Chunker final : public LineSink {
   bool entry_cut_ = false;
   bool force_close_ = false;
   bool dirty_ = false;  // lines taken since the last commit
+  EntryBoundary boundary_;  // as the scan decides where entries begin
   BatchWriter writer_;       // last: its thread ends first
 };
 

@@ -26,6 +26,7 @@ Assembler::Assembler(const EntryFilter& filter, EntrySink& sink, std::size_t max
 void Assembler::reset(std::uint64_t first_line) {
   state_ = State::kSkip;
   at_input_start_ = true;
+  boundary_.reset();
   line_is_cut_ = false;
   line_no_ = first_line;
   spilled_ = false;
@@ -87,10 +88,19 @@ Flow Assembler::feed_cut_line(std::string_view head) {
 const char* Assembler::process_line(const char* line, const char* end, Flow& /*flow*/) {
   const char* le = line_end(line, end);
   const std::size_t parse_len = std::min<std::size_t>(static_cast<std::size_t>(le - line), max_entry_);
-  const bool begins = parse_header(std::string_view(line, parse_len), header_);
-  const bool orphan = !begins && at_input_start_;
+  const std::string_view text(line, parse_len);
+  // A timed line begins an entry; so does an untimed one that does not look
+  // like a continuation, and whatever stands first in an input. With a
+  // literal to skip to, only timed lines can be wanted (an untimed entry has
+  // no ids), and the lines between are not looked at.
+  const bool timed = parse_header(text, header_);
+  bool begins = timed;
+  if (timed)
+    boundary_.reset();  // what begins() would decide, without parsing the time again
+  else if (!filter_.skipper())
+    begins = boundary_.begins(text) || at_input_start_;
   at_input_start_ = false;
-  if ((begins || orphan) && filter_.accepts_header(header_)) {
+  if (begins && filter_.accepts_header(header_)) {
     state_ = State::kCollect;
     entry_begin_ = line;
     entry_size_ = 0;
@@ -108,7 +118,7 @@ const char* Assembler::process_line(const char* line, const char* end, Flow& /*f
 const char* Assembler::consume_continuation(const char* p, const char* end, Flow& flow) {
   while (p < end) {
     const char* le = line_end(p, end);
-    if (format::starts_entry(std::string_view(p, static_cast<std::size_t>(le - p)))) return p;
+    if (boundary_.begins(std::string_view(p, static_cast<std::size_t>(le - p)))) return p;
     if (state_ == State::kCollect) {
       append(p, le);
     } else if (sink_->late_lines(std::string_view(p, static_cast<std::size_t>(le - p))) == Flow::kStop) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "parse/boundary.hpp"
 #include "parse/entry_filter.hpp"
 #include "parse/entry.hpp"
 #include "parse/line_sink.hpp"
@@ -64,7 +65,8 @@ class Assembler final : public LineSink {
  private:
   enum class State { kSkip, kCollect, kLate };
 
-  const char* process_line(const char* line, const char* end, Flow& flow);
+  // Inlined into feed(): it runs once for every line of a full parse.
+  [[gnu::always_inline]] inline const char* process_line(const char* line, const char* end, Flow& flow);
   const char* consume_continuation(const char* p, const char* end, Flow& flow);
   void append(const char* begin, const char* end);
   Flow complete();
@@ -77,6 +79,7 @@ class Assembler final : public LineSink {
 
   State state_ = State::kSkip;
   bool at_input_start_ = true;  // no line seen yet: leading untimed lines form an entry
+  EntryBoundary boundary_;      // which untimed lines begin entries
   bool line_is_cut_ = false;    // the line being fed is the head of a longer one
   std::uint64_t line_no_ = 1;   // the line that starts at the current position
 

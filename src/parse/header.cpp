@@ -26,17 +26,23 @@ constexpr int kMaxFields = 4;
 
 // Skips a field separator: blanks, optionally "-" or "|" and more blanks.
 // Returns the position after it; `pos` itself when there is none. `strong`
-// tells whether a "-" or "|" was in it.
-std::size_t skip_separator(std::string_view s, std::size_t pos, bool* strong = nullptr) {
+// tells whether a "-" or "|" was in it. Inlined: it runs several times on
+// every line of a full parse.
+[[gnu::always_inline]] inline std::size_t skip_separator(std::string_view s, std::size_t pos, bool& strong) {
   std::size_t p = pos;
   while (p < s.size() && is_space(s[p])) ++p;
-  if (strong) *strong = false;
+  strong = false;
   if (p < s.size() && (s[p] == '-' || s[p] == '|') && (p + 1 == s.size() || is_space(s[p + 1]))) {
     ++p;
-    if (strong) *strong = true;
+    strong = true;
     while (p < s.size() && is_space(s[p])) ++p;
   }
   return p;
+}
+
+[[gnu::always_inline]] inline std::size_t skip_separator(std::string_view s, std::size_t pos) {
+  bool strong;
+  return skip_separator(s, pos, strong);
 }
 
 bool is_word_char(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -135,7 +141,7 @@ std::size_t parse_other_field(std::string_view s, std::size_t pos) {
   }
   if (!field_ends(s, end)) return 0;
   bool strong = false;
-  const std::size_t next = skip_separator(s, end, &strong);
+  const std::size_t next = skip_separator(s, end, strong);
   if (next == s.size()) return 0;  // a field is followed by more of the header
   if (!(strong || id_like || s[end - 1] == ':')) return 0;
   return next - pos;
@@ -167,6 +173,16 @@ bool parse_header(std::string_view line, Header& out) {
   if (ts_len == 0 || !field_ends(line, ts_len)) {
     out.ts = {};
     out.message = line;
+    // An untimed entry may still say its level before a colon, as uvicorn's
+    // and gunicorn's lines do: "INFO:     127.0.0.1:51234 - \"GET / HTTP/1.1\" 200".
+    std::size_t end = 0;
+    while (end < line.size() && end < 9 && is_word_char(line[end])) ++end;
+    if (end > 0 && end < line.size() && line[end] == ':') {
+      if (const auto level = format::parse_level(line.substr(0, end))) {
+        out.level = *level;
+        out.level_text = line.substr(0, end);
+      }
+    }
     return false;
   }
   out.has_ts = true;

@@ -25,6 +25,8 @@ const Golden kGoldens[] = {
     {"json-broken", {"--json", "edge/broken.log"}},
     {"json-python-layouts", {"--json", "edge/python-layouts.log"}},
     {"session-python-layouts", {"-s", "12345678", "edge/python-layouts.log"}},
+    {"request-uvicorn", {"-r", "u0000001", "-n", "edge/uvicorn.log"}},
+    {"level-uvicorn", {"-l", "error", "edge/uvicorn.log"}},
     {"orphan-nonl", {"-n", "edge/orphan-nonl.log"}},
     {"crlf", {"-s", "12345678", "edge/crlf.log"}},
     {"color-layouts", {"--color=always", "-H", "-n", "edge/layouts.log"}},

@@ -21,7 +21,8 @@ namespace {
 #define SHOW(r) INFO("status " << (r).status << "\n--- stdout\n" << (r).out << "--- stderr\n" << (r).err)
 
 const std::vector<std::string> kFiles = {"app.log",         "worker.log",    "edge/layouts.log",
-                                         "edge/broken.log", "edge/crlf.log", "edge/hostile.log"};
+                                         "edge/broken.log", "edge/crlf.log", "edge/hostile.log",
+                                         "edge/uvicorn.log", "edge/python-layouts.log"};
 
 std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());

@@ -140,7 +140,7 @@ TEST_CASE("a cut line from the reader counts as one line", "[parse]") {
   Recorder rec;
   Assembler a(*f, rec, 4096, LineNumbers::kCount);
   a.feed("2024-01-15 10:30:15 - INFO - [req=r|session=s] - head\n");
-  a.feed_cut_line(std::string(4096, 'x'));
+  a.feed_cut_line("  " + std::string(4094, 'x'));  // indented: a continuation
   a.feed("2024-01-15 10:30:16 - INFO - [req=r2|session=s] - next\n");
   a.flush();
   REQUIRE(rec.entries.size() == 2);
@@ -152,11 +152,11 @@ TEST_CASE("a cut line from the reader counts as one line", "[parse]") {
 TEST_CASE("CRLF files assemble like LF files", "[parse]") {
   auto f = filter_of({});
   const auto got = scan(
-      "2024-01-15 10:30:15 - INFO - [req=r|session=s] - a\r\nTraceback\r\n"
+      "2024-01-15 10:30:15 - INFO - [req=r|session=s] - a\r\nTraceback (most recent call last):\r\n"
       "2024-01-15 10:30:16 - INFO - [req=r|session=s] - b\r\n",
       *f, 1 << 20);
   REQUIRE(got.size() == 2);
-  CHECK(got[0].text == "2024-01-15 10:30:15 - INFO - [req=r|session=s] - a\r\nTraceback\r\n");
+  CHECK(got[0].text == "2024-01-15 10:30:15 - INFO - [req=r|session=s] - a\r\nTraceback (most recent call last):\r\n");
 }
 
 TEST_CASE("a patterned filter sees continuation lines", "[parse]") {

@@ -1,0 +1,35 @@
+// parse/: where entries begin. A line with a timestamp always begins one. A
+// line without one continues the entry above only when it looks like a
+// continuation; any other untimed line (a uvicorn access line, print()
+// output) is an entry of its own, without timestamp or ids, so that it is
+// never glued onto whatever request logged last:
+//   - blank or indented lines (traceback frames, Java "\tat ...", "... 3 more");
+//   - "Traceback (most recent call last):", "During handling of the above
+//     exception, another exception occurred:", "The above exception was the
+//     direct cause of the following exception:", Java's "Caused by: ...";
+//   - inside a traceback, the exception line that ends it: a dotted name
+//     alone or followed by ":" ("ValueError: bad amount", "KeyboardInterrupt").
+// The scan, the index's chunker and its queries all decide with this class,
+// so they group lines alike.
+#pragma once
+
+#include <string_view>
+
+namespace tracegrep {
+
+class EntryBoundary {
+ public:
+  /// True when `line` (with or without its '\n') begins an entry. Lines are
+  /// given in order: whether a traceback is open is remembered.
+  bool begins(std::string_view line);
+  /// A new input, or a position known to begin an entry.
+  void reset() { in_traceback_ = false; }
+
+ private:
+  bool in_traceback_ = false;
+};
+
+/// True when an untimed line looks like a continuation outside a traceback.
+bool looks_like_continuation(std::string_view line);
+
+}  // namespace tracegrep
