@@ -130,13 +130,9 @@ inline std::string session_needle(std::string_view query) {
   return needle;
 }
 
-/// The literal every line whose request is `id` contains.
-inline std::string request_needle(std::string_view id) {
-  std::string needle(kRequestKey);
-  needle += kKeyValueSeparator;
-  needle += id;
-  return needle;
-}
+/// The literal every line whose request is `id` contains: the id itself,
+/// whatever key it is written under (req=, OpenTelemetry's trace_id=).
+inline std::string request_needle(std::string_view id) { return std::string(id); }
 
 // ---- Writing: what the emitter must do so the parser reads it back --------
 

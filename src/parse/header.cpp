@@ -115,6 +115,45 @@ std::size_t parse_level_field(std::string_view s, std::size_t pos, Header& out) 
   return p - pos;
 }
 
+// Tries OpenTelemetry's tag at s[pos], as Python's LoggingInstrumentor
+// writes it: "[trace_id=T span_id=P resource.service.name=N trace_sampled=B]".
+// The trace id is the request (unset when all zeros, as "0" for no span); a
+// session_id pair, if any, the session; the rest are attributes.
+std::size_t parse_otel_field(std::string_view s, std::size_t pos, Header& out) {
+  if (pos >= s.size() || s[pos] != format::kTagOpen) return 0;
+  std::size_t p = pos + 1;
+  std::string_view trace, session;
+  bool have_trace = false;
+  for (;;) {
+    const std::size_t key_start = p;
+    while (p < s.size() && format::is_key_char(static_cast<unsigned char>(s[p]))) ++p;
+    if (p == key_start || p >= s.size() || s[p] != format::kKeyValueSeparator) return 0;
+    const std::string_view key = s.substr(key_start, p - key_start);
+    const std::size_t value_start = ++p;
+    while (p < s.size() && format::is_value_char(static_cast<unsigned char>(s[p]))) ++p;
+    if (p >= s.size()) return 0;
+    const std::string_view value = s.substr(value_start, p - value_start);
+    if (key == "trace_id" || key == "otelTraceID") {
+      if (have_trace) return 0;
+      have_trace = true;
+      trace = value;
+    } else if (key == "session_id") {
+      session = value;
+    }
+    if (s[p] == format::kTagClose) break;
+    if (s[p] != ' ') return 0;
+    ++p;
+  }
+  ++p;
+  if (!have_trace || !field_ends(s, p)) return 0;
+  const bool zeros = trace.find_first_not_of('0') == std::string_view::npos;
+  out.has_tag = true;
+  out.tag = s.substr(pos, p - pos);
+  out.req = zeros || format::is_unset_id(trace) ? std::string_view{} : trace;
+  out.session = format::is_unset_id(session) ? std::string_view{} : session;
+  return p - pos;
+}
+
 // Tries a field that is neither level nor tag at s[pos] (a logger name,
 // module:line, a pid, [thread]). Returns bytes used, separator included, or 0.
 std::size_t parse_other_field(std::string_view s, std::size_t pos) {
@@ -194,7 +233,8 @@ bool parse_header(std::string_view line, Header& out) {
     std::size_t n = 0;
     if (out.level == format::Level::kNone && (n = parse_level_field(line, pos, out)) != 0) {
       pos = message_at = skip_separator(line, pos + n);
-    } else if (!out.has_tag && (n = parse_tag_field(line, pos, out)) != 0) {
+    } else if (!out.has_tag && ((n = parse_tag_field(line, pos, out)) != 0 ||
+                                (n = parse_otel_field(line, pos, out)) != 0)) {
       pos = message_at = skip_separator(line, pos + n);
     } else if (others < kMaxFields && (n = parse_other_field(line, pos)) != 0) {
       pos += n;

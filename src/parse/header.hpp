@@ -28,13 +28,15 @@ struct Header {
 bool parse_header(std::string_view line, Header& out);
 
 /// Calls fn(key, value) for each pair of a tag that parse_header accepted,
-/// including req and session; `none` values are passed as written.
+/// including req and session; `none` values are passed as written. Pairs
+/// are separated by '|' (ours) or ' ' (OpenTelemetry's); values hold neither.
 template <typename Fn>
 void for_each_tag_pair(std::string_view tag, Fn&& fn) {
   if (tag.size() < 2) return;
   std::string_view body = tag.substr(1, tag.size() - 2);
+  const char separator = body.find(format::kPairSeparator) != std::string_view::npos ? format::kPairSeparator : ' ';
   while (!body.empty()) {
-    const auto bar = body.find(format::kPairSeparator);
+    const auto bar = body.find(separator);
     const std::string_view pair = body.substr(0, bar);
     const auto eq = pair.find(format::kKeyValueSeparator);
     fn(pair.substr(0, eq), pair.substr(eq + 1));

@@ -20,11 +20,21 @@ request_id = contextvars.ContextVar("request_id", default=None)
 session_id = contextvars.ContextVar("session_id", default=None)
 
 
+def trace_of(request):
+    """The 32-hex trace id OpenTelemetry would carry for a request ("0" when unset, as it writes)."""
+    return ("%032x" % (int(request[1:]) * 2654435761 + 1)) if request else "0"
+
+
 class ContextFilter(logging.Filter):
     def filter(self, record):
         record.request_id = request_id.get()  # None when unset: written "None"
         s = session_id.get()
         record.session_id = s[:8] if s else s
+        # What opentelemetry-instrumentation-logging's LoggingInstrumentor adds.
+        record.otelTraceID = trace_of(request_id.get())
+        record.otelSpanID = "00f067aa0ba902b7" if request_id.get() else "0"
+        record.otelServiceName = "payments"
+        record.otelTraceSampled = True
         return True
 
 
@@ -37,7 +47,12 @@ LAYOUTS = {
     "process": "%(asctime)s %(process)d [%(threadName)s] %(levelname)s " + TAG + " %(message)s",
     "tag-last": "%(asctime)s %(levelname)s %(message)s " + TAG,
     "func": "%(asctime)s - %(name)s - %(funcName)s - %(levelname)s - " + TAG + " - %(message)s",
+    # OpenTelemetry's Python logging format (its default OTEL_PYTHON_LOG_FORMAT)
+    "otel": "%(asctime)s %(levelname)s [%(name)s] [%(filename)s:%(lineno)d] [trace_id=%(otelTraceID)s "
+            "span_id=%(otelSpanID)s resource.service.name=%(otelServiceName)s "
+            "trace_sampled=%(otelTraceSampled)s] - %(message)s",
 }
+OTEL = {"otel"}
 DATEFMTS = {"msecs-after-z": ("%(asctime)s.%(msecs)03d - %(name)s - %(levelname)s - " + TAG + " - %(message)s",
                               "%Y-%m-%dT%H:%M:%S%z")}
 
@@ -99,11 +114,21 @@ def main():
             continue
         for o, (level, req, session, msg, tb) in zip(objs, truth):
             first, _, rest = o["msg"].partition("\n")
+            if name in OTEL:  # the trace id is the request; there is no session
+                req, session = (trace_of(req) if req else None), None
             want = (level, req, session, msg)
             have = (o["level"], o["req"], o["session"], first)
             if have != want or (tb and "Traceback (most recent call last):" not in rest) or (not tb and rest):
                 problems.append("%s line %s: read %r, wrote %r" % (name, o["line"], have, want))
             entries += 1
+        if name in OTEL:
+            # -r with a trace id finds exactly that request's entries.
+            tid = trace_of("r0000004")
+            got = subprocess.run([tracegrep, "-c", "-r", tid, path], capture_output=True, text=True)
+            want = sum(1 for t in truth if t[1] == "r0000004")
+            if got.stdout.strip() != str(want) or want == 0:
+                problems.append("%s: -c -r gave %s, wanted %d" % (name, got.stdout.strip(), want))
+            continue
         # -s with the whole session id finds exactly that session's entries.
         sid = "5e550001abcdef0123"
         got = subprocess.run([tracegrep, "-c", "-s", sid, path], capture_output=True, text=True)

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>
+#include <map>
 
 using tracegrep::Header;
 using tracegrep::parse_header;
@@ -205,4 +206,26 @@ TEST_CASE("lines that do not begin an entry", "[parse]") {
   CHECK_FALSE(parse_header("2024-13-45 10:30:22,123 - INFO - x", h));
   CHECK_FALSE(parse_header("2024-01-15 10:30:23,1234567890 - INFO - x", h));
   CHECK_FALSE(parse_header("", h));
+}
+
+TEST_CASE("OpenTelemetry's logging format: the trace id is the request", "[parse]") {
+  Header h;
+  REQUIRE(parse_header("2024-01-15 10:30:15,123 INFO [payments] [app.py:42] [trace_id=4bf92f3577b34da6a3ce929d0e0e4736 "
+                       "span_id=00f067aa0ba902b7 resource.service.name=payments trace_sampled=True] - charged",
+                       h));
+  CHECK(h.level == Level::kInfo);
+  CHECK(h.req == "4bf92f3577b34da6a3ce929d0e0e4736");
+  CHECK(h.session.empty());
+  CHECK(h.message == "charged");
+  std::map<std::string, std::string> pairs;
+  tracegrep::for_each_tag_pair(h.tag, [&](std::string_view k, std::string_view v) { pairs[std::string(k)] = v; });
+  CHECK(pairs["span_id"] == "00f067aa0ba902b7");
+  CHECK(pairs["resource.service.name"] == "payments");
+  // No span: OpenTelemetry writes "0"; all zeros are unset too.
+  REQUIRE(parse_header("2024-01-15 10:30:15,123 INFO [app] [trace_id=0 span_id=0 resource.service.name=x "
+                       "trace_sampled=False] - startup",
+                       h));
+  CHECK(h.has_tag);
+  CHECK(h.req.empty());
+  CHECK(h.message == "startup");
 }
