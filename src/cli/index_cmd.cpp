@@ -25,7 +25,7 @@ class WriterLock {
  public:
   WriterLock(const std::string& db, Reporter& reporter) {
     const std::string path = db + ".lock";
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);  // owner-only, as the index
     if (fd_ < 0) {
       error_ = Error::from_errno(errno);
       return;
@@ -93,7 +93,10 @@ int index_command(const IndexArgs& args) {
   }
   if (args.db.empty()) {
     std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    // The default index's folder is the user's alone (0700): it holds logs' text.
+    const auto dir = std::filesystem::path(path).parent_path();
+    if (std::filesystem::create_directories(dir, ec))
+      std::filesystem::permissions(dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace, ec);
   }
   try {
     if (args.status) {

@@ -1,12 +1,12 @@
 #include "index/store.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-
-#include <algorithm>
 
 namespace tracegrep::index {
 namespace {
@@ -85,9 +85,22 @@ bool decode_ids(std::string_view bytes, std::vector<std::int64_t>& out) {
 // Makes a new, empty index at `path` atomically: the schema is written to a
 // file beside it, which is renamed into place only when complete, so a crash
 // while creating never leaves a half-made index that the next run refuses.
+//
+// Owner-only (0600) whatever the umask: an index holds the full text of logs
+// that are often readable by their owner alone, and SQLite gives its -wal and
+// -shm files the database file's mode.
 void create_index(const std::string& path) {
   const std::string tmp = path + ".new-" + std::to_string(::getpid());
   ::unlink(tmp.c_str());
+  const int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) throw db::Error::cannot_open(std::strerror(errno));
+  const bool private_mode = ::fchmod(fd, 0600) == 0;
+  ::close(fd);
+  if (!private_mode) {
+    const int e = errno;
+    ::unlink(tmp.c_str());
+    throw db::Error::cannot_open(std::strerror(e));
+  }
   {
     db::Database d(tmp, db::OpenMode::kCreate);
     // Journal mode is chosen before the first write: WAL lets queries read

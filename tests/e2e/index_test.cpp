@@ -345,3 +345,28 @@ TEST_CASE("from a terminal with no FILE, the default index is searched", "[e2e][
   CHECK(r.status == 0);
   CHECK(r.out.find("66") != std::string::npos);
 }
+
+TEST_CASE("private by default: a new index, its WAL and lock files, and the default folder are the owner's",
+          "[e2e][index]") {
+  // Logs are often readable by their owner alone; the index holds their text.
+  TempDir tmp;
+  const auto mode = [](const std::string& p) {
+    return std::filesystem::status(p).permissions() & std::filesystem::perms::all;
+  };
+  for (const char* umask : {"022", "000"}) {
+    INFO("umask " << umask);
+    const std::string db = tmp.path(std::string("u") + umask + ".db");
+    const Result r = run("/bin/sh", {"-c", fmt::format("umask {}; '{}' index -q --db '{}' '{}'", umask, TRACEGREP_BIN,
+                                                      db, testdata("app.log"))});
+    REQUIRE(r.status == 0);
+    CHECK(mode(db) == (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+    CHECK(mode(db + ".lock") == (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+    if (std::filesystem::exists(db + "-wal"))
+      CHECK(mode(db + "-wal") == (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+  }
+  RunOptions xdg;
+  xdg.env = {"XDG_DATA_HOME=" + tmp.path("xdg")};
+  REQUIRE(run("/bin/sh", {"-c", fmt::format("umask 022; '{}' index -q '{}'", TRACEGREP_BIN, testdata("app.log"))}, xdg)
+              .status == 0);
+  CHECK(mode(tmp.path("xdg/tracegrep")) == std::filesystem::perms::owner_all);
+}
