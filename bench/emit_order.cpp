@@ -146,9 +146,10 @@ int main(int argc, char** argv) {
     }
     latest = std::max(latest, ns);
   }
-  std::printf("%.0f s, 8 threads + a 2-thread pool: %ld calls, %ld lines in the file, %ld out of time order "
-              "(worst %.3f ms)   (target 0)\n",
-              seconds, calls.load(), lines, inversions, static_cast<double>(worst) / 1e6);
+  std::printf(
+      "%.0f s, 8 threads + a 2-thread pool: %ld calls, %ld lines in the file, %ld out of time order "
+      "(worst %.3f ms)   (target 0)\n",
+      seconds, calls.load(), lines, inversions, static_cast<double>(worst) / 1e6);
   std::remove(path.c_str());
   return inversions == 0 && lines == calls ? 0 : 1;
 }

@@ -47,7 +47,9 @@ inline Level tracegrep_level(spdlog::level::level_enum l) {
   }
 }
 
-inline std::string_view python_level(spdlog::level::level_enum l) { return format::level_name(tracegrep_level(l)); }
+inline std::string_view python_level(spdlog::level::level_enum l) {
+  return format::level_name(tracegrep_level(l));
+}
 
 class LevelFlag final : public spdlog::custom_flag_formatter {
  public:

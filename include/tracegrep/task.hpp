@@ -38,9 +38,9 @@ namespace detail {
 // chain back. The saved chain is per frame, so tasks awaiting tasks hand
 // the thread's chain down and back unchanged.
 struct PromiseBase {
-  Context context = Context::current();          // captured when the task is created
-  Chain own{raw(context), nullptr, true};        // the body's, while suspended
-  Chain saved;                                   // the resuming thread's, while we run
+  Context context = Context::current();    // captured when the task is created
+  Chain own{raw(context), nullptr, true};  // the body's, while suspended
+  Chain saved;                             // the resuming thread's, while we run
   std::exception_ptr error;
   std::coroutine_handle<> continuation;
 

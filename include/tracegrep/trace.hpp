@@ -26,8 +26,8 @@ namespace tracegrep {
 /// A parsed traceparent (W3C Trace Context level 1, version 00; later
 /// versions are read as 00 when they begin as it does, as the spec asks).
 struct TraceParent {
-  std::string trace_id;   ///< 32 lowercase hex digits, not all zero
-  std::string parent_id;  ///< 16 lowercase hex digits, not all zero: the caller's span
+  std::string trace_id;    ///< 32 lowercase hex digits, not all zero
+  std::string parent_id;   ///< 16 lowercase hex digits, not all zero: the caller's span
   std::uint8_t flags = 0;  ///< bit 0: sampled
 };
 

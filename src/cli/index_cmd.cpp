@@ -82,8 +82,7 @@ int index_command(const IndexArgs& args) {
   const std::string path = args.db.empty() ? default_index_path() : args.db;
   std::size_t max_entry = kDefaultMaxEntry;
   if (!args.max_entry_size.empty() &&
-      (!parse_size(args.max_entry_size, max_entry) || max_entry < kMinMaxEntry ||
-                                        max_entry > kMaxMaxEntry)) {
+      (!parse_size(args.max_entry_size, max_entry) || max_entry < kMinMaxEntry || max_entry > kMaxMaxEntry)) {
     reporter.error(messages::bad_max_entry_size(args.max_entry_size));
     return kExitError;
   }
@@ -96,7 +95,8 @@ int index_command(const IndexArgs& args) {
     // The default index's folder is the user's alone (0700): it holds logs' text.
     const auto dir = std::filesystem::path(path).parent_path();
     if (std::filesystem::create_directories(dir, ec))
-      std::filesystem::permissions(dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace, ec);
+      std::filesystem::permissions(dir, std::filesystem::perms::owner_all,
+                                   std::filesystem::perm_options::replace, ec);
   }
   try {
     if (args.status) {

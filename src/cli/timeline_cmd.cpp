@@ -74,7 +74,8 @@ int collect(const ScanArgs& s, std::unique_ptr<Plan>& plan, Output& out, Reporte
   }
   plan->numbers = LineNumbers::kCount;  // notes name file:line
   if (!plan->db.empty()) return query_into(*plan, out, reporter, collector);
-  return reporter.status(Searcher(search_options(*plan), reporter, out).in_order(file_sources(*plan), collector));
+  return reporter.status(
+      Searcher(search_options(*plan), reporter, out).in_order(file_sources(*plan), collector));
 }
 
 // What the three commands share: the entries the scan arguments select,

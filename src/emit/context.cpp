@@ -144,8 +144,9 @@ ContextScope::~ContextScope() {
   // Not on the running chain. In a Task that is a frame destroyed while
   // suspended: its chain goes with it and the thread's is not touched.
   if (!in_task_) {
-    report_error("a ContextScope ended on a thread that did not open it (a coroutine other than "
-                 "tracegrep::Task resumed elsewhere?); the context is left as it is");
+    report_error(
+        "a ContextScope ended on a thread that did not open it (a coroutine other than "
+        "tracegrep::Task resumed elsewhere?); the context is left as it is");
   }
 }
 

@@ -68,7 +68,8 @@ constexpr std::size_t kLargeQueueBytes = std::size_t{4} << 20;  // then large li
 constexpr std::size_t kWriteBytes = std::size_t{64} << 10;      // one write(2)
 constexpr std::int64_t kGraceNs = 20'000;
 constexpr std::int64_t kFutureNs = 1'000'000'000;  // "from the future": the clock was set back
-constexpr std::int64_t kFlushWaitNs = 100'000'000;  // a thread preempted mid-call longer than this: write anyway
+constexpr std::int64_t kFlushWaitNs =
+    100'000'000;  // a thread preempted mid-call longer than this: write anyway
 constexpr std::size_t kPollBytes = std::size_t{4} << 10;  // a round writing this much: poll
 constexpr int kPollUs = 50;
 constexpr std::uint32_t kWrapKind = 1;  // "the rest of the ring is unused: go to its start"

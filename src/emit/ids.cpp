@@ -46,7 +46,6 @@ void append_hex(std::string& out, std::uint64_t v, int digits) {
   for (int i = digits - 1; i >= 0; --i) out += kHexDigits[(v >> (4 * i)) & 15];
 }
 
-
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;

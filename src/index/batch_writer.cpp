@@ -79,8 +79,8 @@ void BatchWriter::write(Batch& batch, Chunk* open, std::int64_t seen) {
 std::string_view BatchWriter::compress(const Chunk& c) {
   if (!cctx_) cctx_.reset(ZSTD_createCCtx());
   packed_.resize(ZSTD_compressBound(c.raw.size()));
-  const std::size_t n = ZSTD_compressCCtx(cctx_.get(), packed_.data(), packed_.size(), c.raw.data(),
-                                          c.raw.size(), kZstdLevel);
+  const std::size_t n =
+      ZSTD_compressCCtx(cctx_.get(), packed_.data(), packed_.size(), c.raw.data(), c.raw.size(), kZstdLevel);
   if (ZSTD_isError(n)) throw db::Error::failed(std::string("zstd: ") + ZSTD_getErrorName(n));
   return std::string_view(packed_.data(), n);
 }

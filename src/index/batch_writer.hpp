@@ -105,5 +105,4 @@ class BatchWriter {
   std::thread thread_;  // last: started once everything above exists
 };
 
-
 }  // namespace tracegrep::index

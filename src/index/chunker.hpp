@@ -103,15 +103,15 @@ class Chunker final : public LineSink {
   Progress progress_;
   std::int64_t reported_;
   Chunk open_;
-  BatchWriter::Batch batch_;       // closed chunks not yet handed to the writer
+  BatchWriter::Batch batch_;  // closed chunks not yet handed to the writer
   std::vector<Chunk> spare_;  // written chunks, their buffers kept for reuse
   std::size_t pending_bytes_ = 0;
   std::size_t entry_size_ = 0;
   bool entry_cut_ = false;
   bool force_close_ = false;
-  bool dirty_ = false;  // lines taken since the last commit
+  bool dirty_ = false;      // lines taken since the last commit
   EntryBoundary boundary_;  // as the scan decides where entries begin
-  BatchWriter writer_;       // last: its thread ends first
+  BatchWriter writer_;      // last: its thread ends first
 };
 
 }  // namespace tracegrep::index

@@ -19,9 +19,9 @@ class Error : public std::runtime_error {
  public:
   Error(int code, const std::string& what) : std::runtime_error(what), code_(code) {}
   /// Conditions of ours that SQLite's codes name (the codes stay in db.cpp).
-  static Error damaged(const std::string& what);     ///< SQLITE_CORRUPT: the index holds bad data
-  static Error cannot_open(const std::string& what); ///< SQLITE_CANTOPEN
-  static Error failed(const std::string& what);      ///< SQLITE_ERROR: something else went wrong
+  static Error damaged(const std::string& what);      ///< SQLITE_CORRUPT: the index holds bad data
+  static Error cannot_open(const std::string& what);  ///< SQLITE_CANTOPEN
+  static Error failed(const std::string& what);       ///< SQLITE_ERROR: something else went wrong
   int code() const { return code_; }
   /// The database file is not a database, or is damaged.
   bool corrupt() const;

@@ -68,7 +68,9 @@ class NoSink : public EntrySink {
 
 }  // namespace
 
-std::int64_t fingerprint(std::string_view head) { return static_cast<std::int64_t>(fnv1a(head) & 0x7fffffffffffffffull); }
+std::int64_t fingerprint(std::string_view head) {
+  return static_cast<std::int64_t>(fnv1a(head) & 0x7fffffffffffffffull);
+}
 
 Ingester::Ingester(Store& store, IngestOptions options) : store_(store), options_(std::move(options)) {}
 

@@ -24,8 +24,8 @@ std::vector<PostingRun> encode_postings(std::vector<Post>& posts) {
       mixed = mixed || posts[j].kind != posts[i].kind || !same_text(posts[j].key, posts[i].key);
     }
     if (mixed) {
-      std::sort(posts.begin() + static_cast<std::ptrdiff_t>(i), posts.begin() + static_cast<std::ptrdiff_t>(j),
-                [](const Post& a, const Post& b) {
+      std::sort(posts.begin() + static_cast<std::ptrdiff_t>(i),
+                posts.begin() + static_cast<std::ptrdiff_t>(j), [](const Post& a, const Post& b) {
                   if (a.kind != b.kind) return a.kind < b.kind;
                   const int c = a.key.compare(b.key);
                   return c != 0 ? c < 0 : a.chunk < b.chunk;

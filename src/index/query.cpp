@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <thread>
-#include <memory>
 
 #include "source/input.hpp"
 #include "tracegrep/format.hpp"
@@ -103,8 +103,8 @@ class Decompressor {
       ++next_;
       lock.unlock();
       job->raw.resize(static_cast<std::size_t>(job->row.raw_size));
-      const std::size_t n =
-          ZSTD_decompressDCtx(dctx.get(), job->raw.data(), job->raw.size(), job->packed.data(), job->packed.size());
+      const std::size_t n = ZSTD_decompressDCtx(dctx.get(), job->raw.data(), job->raw.size(),
+                                                job->packed.data(), job->packed.size());
       lock.lock();
       job->ok = !ZSTD_isError(n) && n == job->raw.size();
       job->done = true;

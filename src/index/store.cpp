@@ -238,7 +238,8 @@ std::int64_t Store::add_chunk(const ChunkRow& c, std::string_view data) {
 }
 
 void Store::update_chunk(const ChunkRow& c, std::string_view data) {
-  db::Statement& s = stmt(Sql::kUpdateChunk, "UPDATE chunks SET entries = ?, raw_size = ?, data = ? WHERE id = ?");
+  db::Statement& s =
+      stmt(Sql::kUpdateChunk, "UPDATE chunks SET entries = ?, raw_size = ?, data = ? WHERE id = ?");
   s.bind(1, c.entries).bind(2, c.raw_size).bind_blob(3, data).bind(4, c.id).run();
 }
 
@@ -246,30 +247,40 @@ std::int64_t Store::next_batch() {
   db::Statement& get = stmt(Sql::kNextBatch, "SELECT value FROM meta WHERE key = 'next_batch'");
   std::int64_t batch = get.step() ? get.integer(0) : 1;
   get.reset();
-  stmt(Sql::kSetNextBatch, "INSERT OR REPLACE INTO meta(key, value) VALUES ('next_batch', ?)").bind(1, batch + 1).run();
+  stmt(Sql::kSetNextBatch, "INSERT OR REPLACE INTO meta(key, value) VALUES ('next_batch', ?)")
+      .bind(1, batch + 1)
+      .run();
   return batch;
 }
 
-void Store::delete_chunk(std::int64_t id) { stmt(Sql::kDeleteChunk, "DELETE FROM chunks WHERE id = ?").bind(1, id).run(); }
+void Store::delete_chunk(std::int64_t id) {
+  stmt(Sql::kDeleteChunk, "DELETE FROM chunks WHERE id = ?").bind(1, id).run();
+}
 
 void Store::chunk_meta(std::int64_t id, ChunkRow& row, bool& found) {
-  db::Statement& s = stmt(Sql::kChunkMeta, "SELECT id, file, offset, line, entries, raw_size FROM chunks WHERE id = ?");
+  db::Statement& s =
+      stmt(Sql::kChunkMeta, "SELECT id, file, offset, line, entries, raw_size FROM chunks WHERE id = ?");
   s.bind(1, id);
   found = s.step();
   if (found) row = {s.integer(0), s.integer(1), s.integer(2), s.integer(3), s.integer(4), s.integer(5)};
   s.reset();
 }
 
-db::Statement& Store::chunk_data_stmt() { return stmt(Sql::kChunkData, "SELECT data FROM chunks WHERE id = ?"); }
+db::Statement& Store::chunk_data_stmt() {
+  return stmt(Sql::kChunkData, "SELECT data FROM chunks WHERE id = ?");
+}
 
 void Store::add_posting(Kind kind, std::string_view key, std::int64_t batch, std::string_view chunks) {
-  db::Statement& s = stmt(Sql::kAddPosting, "INSERT OR REPLACE INTO postings(kind, key, batch, chunks) VALUES (?, ?, ?, ?)");
+  db::Statement& s =
+      stmt(Sql::kAddPosting, "INSERT OR REPLACE INTO postings(kind, key, batch, chunks) VALUES (?, ?, ?, ?)");
   s.bind(1, static_cast<std::int64_t>(kind)).bind(2, key).bind(3, batch).bind_blob(4, chunks).run();
 }
 
 void Store::chunks_for(Kind kind, std::string_view key, bool prefix, std::vector<std::int64_t>& out) {
-  db::Statement& s = prefix ? stmt(Sql::kPostingsByPrefix, "SELECT chunks FROM postings WHERE kind = ? AND key >= ? AND key < ?")
-                            : stmt(Sql::kPostingsByKey, "SELECT chunks FROM postings WHERE kind = ? AND key = ?");
+  db::Statement& s =
+      prefix ? stmt(Sql::kPostingsByPrefix,
+                    "SELECT chunks FROM postings WHERE kind = ? AND key >= ? AND key < ?")
+             : stmt(Sql::kPostingsByKey, "SELECT chunks FROM postings WHERE kind = ? AND key = ?");
   s.bind(1, static_cast<std::int64_t>(kind)).bind(2, key);
   if (prefix) s.bind(3, std::string(key) + "\xff");
   while (s.step()) {

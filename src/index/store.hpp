@@ -140,7 +140,8 @@ template <typename Fn>
 void Store::for_each_chunk(const std::vector<std::int64_t>* ids, Fn&& fn) {
   if (!ids) {
     db::Statement& s =
-        stmt(Sql::kAllChunks, "SELECT id, file, offset, line, entries, raw_size, data FROM chunks ORDER BY file, offset");
+        stmt(Sql::kAllChunks,
+             "SELECT id, file, offset, line, entries, raw_size, data FROM chunks ORDER BY file, offset");
     while (s.step()) {
       ChunkRow row{s.integer(0), s.integer(1), s.integer(2), s.integer(3), s.integer(4), s.integer(5)};
       fn(row, s.blob(6));

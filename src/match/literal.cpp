@@ -4,12 +4,12 @@
 // pass. SSE2 is the fallback on x86-64 without AVX2, glibc's memmem elsewhere.
 #include "match/literal.hpp"
 
-#include "util/cpu.hpp"
-
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
+
+#include "util/cpu.hpp"
 
 #if defined(__x86_64__)
 #include <immintrin.h>

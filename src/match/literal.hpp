@@ -41,5 +41,4 @@ class LiteralFinder final : public LineSkipper {
   std::size_t longest_ = 0;
 };
 
-
 }  // namespace tracegrep

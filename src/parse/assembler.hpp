@@ -13,8 +13,8 @@
 #include <string_view>
 
 #include "parse/boundary.hpp"
-#include "parse/entry_filter.hpp"
 #include "parse/entry.hpp"
+#include "parse/entry_filter.hpp"
 #include "parse/line_sink.hpp"
 
 namespace tracegrep {

@@ -14,7 +14,8 @@ bool is_name_char(char c) {
 
 // "ValueError: x", "requests.exceptions.ConnectionError", "KeyboardInterrupt".
 bool exception_line(std::string_view line) {
-  if (line.empty() || !((line[0] >= 'A' && line[0] <= 'Z') || (line[0] >= 'a' && line[0] <= 'z') || line[0] == '_'))
+  if (line.empty() ||
+      !((line[0] >= 'A' && line[0] <= 'Z') || (line[0] >= 'a' && line[0] <= 'z') || line[0] == '_'))
     return false;
   std::size_t i = 0;
   while (i < line.size() && is_name_char(line[i])) ++i;

@@ -48,8 +48,8 @@ constexpr int kMaxFields = 4;
 bool is_word_char(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_token_char(char c) {
-  return is_word_char(c) || is_digit(c) || c == '.' || c == '_' || c == ':' || c == '/' || c == '-' || c == '<' ||
-         c == '>';
+  return is_word_char(c) || is_digit(c) || c == '.' || c == '_' || c == ':' || c == '/' || c == '-' ||
+         c == '<' || c == '>';
 }
 
 // A field ends at a blank or at the end of the line.
@@ -195,7 +195,8 @@ std::size_t trailing_tag(std::string_view line, Header& out) {
   while (end > 0 && is_space(line[end - 1])) --end;
   if (end == 0 || line[end - 1] != format::kTagClose) return std::string_view::npos;
   const std::size_t open = line.rfind(format::kTagOpen, end - 1);
-  if (open == std::string_view::npos || (open > 0 && !is_space(line[open - 1]))) return std::string_view::npos;
+  if (open == std::string_view::npos || (open > 0 && !is_space(line[open - 1])))
+    return std::string_view::npos;
   Header h;
   if (parse_tag_field(line.substr(0, end), open, h) != end - open) return std::string_view::npos;
   out.has_tag = true;
@@ -235,8 +236,8 @@ bool parse_header(std::string_view line, Header& out) {
     std::size_t n = 0;
     if (out.level == format::Level::kNone && (n = parse_level_field(line, pos, out)) != 0) {
       pos = message_at = skip_separator(line, pos + n);
-    } else if (!out.has_tag && ((n = parse_tag_field(line, pos, out)) != 0 ||
-                                (n = parse_otel_field(line, pos, out)) != 0)) {
+    } else if (!out.has_tag &&
+               ((n = parse_tag_field(line, pos, out)) != 0 || (n = parse_otel_field(line, pos, out)) != 0)) {
       pos = message_at = skip_separator(line, pos + n);
     } else if (others < kMaxFields && (n = parse_other_field(line, pos)) != 0) {
       pos += n;

@@ -34,7 +34,8 @@ template <typename Fn>
 void for_each_tag_pair(std::string_view tag, Fn&& fn) {
   if (tag.size() < 2) return;
   std::string_view body = tag.substr(1, tag.size() - 2);
-  const char separator = body.find(format::kPairSeparator) != std::string_view::npos ? format::kPairSeparator : ' ';
+  const char separator =
+      body.find(format::kPairSeparator) != std::string_view::npos ? format::kPairSeparator : ' ';
   while (!body.empty()) {
     const auto bar = body.find(separator);
     const std::string_view pair = body.substr(0, bar);

@@ -18,5 +18,4 @@ struct LayoutCheck {
 /// Checks the first lines of `head` (a cut last line is left out).
 LayoutCheck check_layout(std::string_view head);
 
-
 }  // namespace tracegrep

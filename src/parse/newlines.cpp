@@ -44,6 +44,8 @@ const CountFn kCount = pick_count();
 
 }  // namespace
 
-std::size_t count_newlines(const char* begin, const char* end) { return begin < end ? kCount(begin, end) : 0; }
+std::size_t count_newlines(const char* begin, const char* end) {
+  return begin < end ? kCount(begin, end) : 0;
+}
 
 }  // namespace tracegrep

@@ -41,8 +41,8 @@ void append_entry_json(std::string& out, const EntryFields& f) {
   out += fmt::format_int(f.line).str();
   bool any_attr = false;
   for_each_tag_pair(f.tag, [&](std::string_view key, std::string_view value) {
-    if (key == format::kRequestKey || key == format::kSessionKey || key == "trace_id" || key == "otelTraceID" ||
-        key == "session_id")
+    if (key == format::kRequestKey || key == format::kSessionKey || key == "trace_id" ||
+        key == "otelTraceID" || key == "session_id")
       return;  // the ids themselves: "req" and "session"
     out += any_attr ? "," : ",\"attrs\":{";
     any_attr = true;

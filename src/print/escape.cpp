@@ -5,7 +5,6 @@
 namespace tracegrep {
 namespace {
 
-
 void hex_byte(std::string& out, unsigned char c) {
   out += "\\x";
   out += kHexDigits[c >> 4];

@@ -9,7 +9,9 @@ namespace tracegrep {
 
 Output::Output(int fd) : fd_(fd), terminal_(::isatty(fd) != 0) { buf_.reserve(kFlushAt); }
 
-Output::Output(std::function<void(std::string_view)> drain) : drain_(std::move(drain)) { buf_.reserve(kFlushAt); }
+Output::Output(std::function<void(std::string_view)> drain) : drain_(std::move(drain)) {
+  buf_.reserve(kFlushAt);
+}
 
 Output::~Output() { flush(); }
 

@@ -141,7 +141,8 @@ Flow JsonPrinter::entry(const Entry& e) {
   const Header& h = *e.header;
   build_message(h, e.text, message_);
   line_.clear();
-  append_entry_json(line_, {h.has_ts, h.ts, h.level_text, h.req, h.session, message_, name_, e.line, h.tag, e.cut});
+  append_entry_json(line_,
+                    {h.has_ts, h.ts, h.level_text, h.req, h.session, message_, name_, e.line, h.tag, e.cut});
   line_ += "}\n";
   out_.write(line_);
   return out_.closed() ? Flow::kStop : Flow::kContinue;

@@ -31,7 +31,9 @@ void Reporter::error(std::string_view what) {
   write(what);
 }
 
-void Reporter::notice(std::string_view name, std::string_view what) { write(fmt::format("{}: {}", name, what)); }
+void Reporter::notice(std::string_view name, std::string_view what) {
+  write(fmt::format("{}: {}", name, what));
+}
 
 namespace messages {
 

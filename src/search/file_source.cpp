@@ -91,9 +91,10 @@ FeedOutcome search_mapped(int fd, off_t size, Assembler& assembler, EntrySink& s
   begin_mapped_scan();
   TruncationGuard guard(sink);
   Assembler first = assembler.sibling(guard);
-  const off_t split = size >= kParallelMin && assembler.skips_lines() && std::thread::hardware_concurrency() >= 2
-                          ? split_point(fd, size)
-                          : -1;
+  const off_t split =
+      size >= kParallelMin && assembler.skips_lines() && std::thread::hardware_concurrency() >= 2
+          ? split_point(fd, size)
+          : -1;
   if (split <= 0) {
     FeedOutcome out = scan_range(fd, 0, size, first, max_entry, mapped);
     if (!mapped || out.error || out.flow == Flow::kStop) return out;

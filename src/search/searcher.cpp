@@ -54,8 +54,8 @@ void Searcher::explain_no_entries(const Source& source) {
   // session) are in a layout tracegrep reads.
   const std::string head = source.head(4096);
   const std::string_view first_line = std::string_view(head).substr(0, head.find('\n'));
-  if (format::starts_entry(first_line) &&
-      (!options_.ids_asked || head.find("req=") != std::string::npos || head.find("session=") != std::string::npos))
+  if (format::starts_entry(first_line) && (!options_.ids_asked || head.find("req=") != std::string::npos ||
+                                           head.find("session=") != std::string::npos))
     return;
   const LayoutCheck c = check_layout(head);
   if (c.lines == 0) return;
@@ -66,12 +66,15 @@ void Searcher::explain_no_entries(const Source& source) {
     why = "no line begins with a timestamp tracegrep reads";
   else if (options_.ids_asked && c.tagged == 0)
     why = "no line has a [req=...|session=...] tag";
-  if (why) reporter_.notice(source.name().display, fmt::format("{} (first line: \"{}\"); see LOG FORMAT in tracegrep(1)", why, first));
+  if (why)
+    reporter_.notice(source.name().display,
+                     fmt::format("{} (first line: \"{}\"); see LOG FORMAT in tracegrep(1)", why, first));
 }
 
 void Searcher::finish() {
   out_.flush();
-  if (!out_.error().empty() && !out_.closed()) reporter_.error(fmt::format("error writing output: {}", out_.error()));
+  if (!out_.error().empty() && !out_.closed())
+    reporter_.error(fmt::format("error writing output: {}", out_.error()));
 }
 
 bool Searcher::in_order(const std::vector<std::unique_ptr<Source>>& sources, EntrySink& sink) {
@@ -89,8 +92,10 @@ bool Searcher::in_order(const std::vector<std::unique_ptr<Source>>& sources, Ent
   return tally.total() > 0;
 }
 
-bool Searcher::parallel(const std::vector<std::unique_ptr<Source>>& sources, const PrinterFactory& make_printer) {
-  const std::size_t cores = options_.workers ? options_.workers : std::max(1u, std::thread::hardware_concurrency());
+bool Searcher::parallel(const std::vector<std::unique_ptr<Source>>& sources,
+                        const PrinterFactory& make_printer) {
+  const std::size_t cores =
+      options_.workers ? options_.workers : std::max(1u, std::thread::hardware_concurrency());
   const std::size_t workers = std::min(sources.size(), cores);
   workers_used_ = 1;
   const bool apart =
@@ -121,7 +126,9 @@ bool Searcher::parallel(const std::vector<std::unique_ptr<Source>>& sources, con
       Slot& slot = slots[i];
       Output held([&](std::string_view bytes) {
         std::unique_lock<std::mutex> lock(mutex);
-        turn.wait(lock, [&] { return i == head || slot.held.size() + bytes.size() <= options_.held_back || cancel; });
+        turn.wait(lock, [&] {
+          return i == head || slot.held.size() + bytes.size() <= options_.held_back || cancel;
+        });
         if (i != head) {
           slot.held.append(bytes);
           return;
@@ -147,7 +154,8 @@ bool Searcher::parallel(const std::vector<std::unique_ptr<Source>>& sources, con
         if (!slots[head].held.empty()) out_.write(slots[head].held);
         std::string().swap(slots[head].held);
         report(*sources[head], slots[head].outcome);
-        if (!slots[head].outcome.error && slots[head].entries == 0 && !cancel) explain_no_entries(*sources[head]);
+        if (!slots[head].outcome.error && slots[head].entries == 0 && !cancel)
+          explain_no_entries(*sources[head]);
         ++head;
       }
       if (out_.closed()) cancel = true;
@@ -206,8 +214,8 @@ bool Searcher::side_by_side(const std::vector<std::unique_ptr<Source>>& sources,
       Tally tally(port, out_, options_.max_count);
       Assembler assembler(*options_.filter, tally, options_.max_entry, options_.numbers);
       const std::string name = s->name().display;
-      const SourceOutcome outcome =
-          s->search(assembler, tally, [this, &name](const std::string& what) { reporter_.notice(name, what); });
+      const SourceOutcome outcome = s->search(
+          assembler, tally, [this, &name](const std::string& what) { reporter_.notice(name, what); });
       if (outcome.error) {
         std::lock_guard<std::recursive_mutex> hold(lock);
         report(*s, outcome);

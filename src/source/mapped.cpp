@@ -64,7 +64,8 @@ void begin_mapped_scan() {
 
 bool mapped_file_shrank() { return g_truncated != 0; }
 
-FeedOutcome scan_range(int fd, off_t start, off_t stop, LineSink& lines, std::size_t max_entry, bool& mapped) {
+FeedOutcome scan_range(int fd, off_t start, off_t stop, LineSink& lines, std::size_t max_entry,
+                       bool& mapped) {
   const auto page = static_cast<off_t>(g_page);
   // A window holds at least two entry limits past its first page, so a line
   // that has no '\n' in it is longer than the limit.

@@ -8,9 +8,9 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "report/error.hpp"
-#include <vector>
 
 namespace tracegrep {
 

@@ -222,5 +222,4 @@ std::vector<SessionSummary> SessionSummarizer::take() {
   return out;
 }
 
-
 }  // namespace tracegrep::timeline

@@ -20,9 +20,9 @@ namespace {
 
 #define SHOW(r) INFO("status " << (r).status << "\n--- stdout\n" << (r).out << "--- stderr\n" << (r).err)
 
-const std::vector<std::string> kFiles = {"app.log",         "worker.log",    "edge/layouts.log",
-                                         "edge/broken.log", "edge/crlf.log", "edge/hostile.log",
-                                         "edge/uvicorn.log", "edge/python-layouts.log"};
+const std::vector<std::string> kFiles = {
+    "app.log",       "worker.log",       "edge/layouts.log", "edge/broken.log",
+    "edge/crlf.log", "edge/hostile.log", "edge/uvicorn.log", "edge/python-layouts.log"};
 
 std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());
@@ -356,8 +356,8 @@ TEST_CASE("private by default: a new index, its WAL and lock files, and the defa
   for (const char* umask : {"022", "000"}) {
     INFO("umask " << umask);
     const std::string db = tmp.path(std::string("u") + umask + ".db");
-    const Result r = run("/bin/sh", {"-c", fmt::format("umask {}; '{}' index -q --db '{}' '{}'", umask, TRACEGREP_BIN,
-                                                      db, testdata("app.log"))});
+    const Result r = run("/bin/sh", {"-c", fmt::format("umask {}; '{}' index -q --db '{}' '{}'", umask,
+                                                       TRACEGREP_BIN, db, testdata("app.log"))});
     REQUIRE(r.status == 0);
     CHECK(mode(db) == (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
     CHECK(mode(db + ".lock") == (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
@@ -366,7 +366,8 @@ TEST_CASE("private by default: a new index, its WAL and lock files, and the defa
   }
   RunOptions xdg;
   xdg.env = {"XDG_DATA_HOME=" + tmp.path("xdg")};
-  REQUIRE(run("/bin/sh", {"-c", fmt::format("umask 022; '{}' index -q '{}'", TRACEGREP_BIN, testdata("app.log"))}, xdg)
+  REQUIRE(run("/bin/sh",
+              {"-c", fmt::format("umask 022; '{}' index -q '{}'", TRACEGREP_BIN, testdata("app.log"))}, xdg)
               .status == 0);
   CHECK(mode(tmp.path("xdg/tracegrep")) == std::filesystem::perms::owner_all);
 }

@@ -50,9 +50,16 @@ TEST_CASE("what the emitter writes, --json gives back: scan and timeline, hostil
   TempDir tmp;
   const std::string log = tmp.path("emitted.log");
   const std::vector<std::string> hostile = {
-      "plain", "two\nlines", "forged\n2024-01-15 10:30:15,123 - ERROR - [req=evil|session=victim00] - x",
-      std::string("nul\0byte", 8), "escape \x1b[2J bell \x07", "quote \" and back\\slash", "bidi \u202e txt",
-      "caf\u00e9 \u65e5\u672c", "[req=fake|session=fake0000] tag-like", ""};
+      "plain",
+      "two\nlines",
+      "forged\n2024-01-15 10:30:15,123 - ERROR - [req=evil|session=victim00] - x",
+      std::string("nul\0byte", 8),
+      "escape \x1b[2J bell \x07",
+      "quote \" and back\\slash",
+      "bidi \u202e txt",
+      "caf\u00e9 \u65e5\u672c",
+      "[req=fake|session=fake0000] tag-like",
+      ""};
   std::vector<std::string> expected;
   {
     tracegrep::Logger logger(tracegrep::file_sink(log));
@@ -76,12 +83,15 @@ TEST_CASE("what the emitter writes, --json gives back: scan and timeline, hostil
   CHECK(decoded(timeline.out, tmp.dir()) == expected);  // the same writer: the same objects
 }
 
-TEST_CASE("JSON output: an entry cut at the size limit says \"cut\":true, in scans and timelines", "[e2e][json]") {
+TEST_CASE("JSON output: an entry cut at the size limit says \"cut\":true, in scans and timelines",
+          "[e2e][json]") {
   TempDir tmp;
   const std::string log = tmp.path("big.log");
-  write_file(log, "2024-01-15 10:30:15,123 - INFO - [req=r1|session=s1] - small\n"
-                  "2024-01-15 10:30:16,123 - ERROR - [req=r1|session=s1] - huge " + std::string(2 << 20, 'x') +
-                      "\n2024-01-15 10:30:17,123 - INFO - [req=r1|session=s1] - after\n");
+  write_file(log,
+             "2024-01-15 10:30:15,123 - INFO - [req=r1|session=s1] - small\n"
+             "2024-01-15 10:30:16,123 - ERROR - [req=r1|session=s1] - huge " +
+                 std::string(2 << 20, 'x') +
+                 "\n2024-01-15 10:30:17,123 - INFO - [req=r1|session=s1] - after\n");
   const Result scan = run_tracegrep({"--json", "-r", "r1", log});
   REQUIRE(scan.status == 0);
   const auto s = decoded(scan.out, tmp.dir());

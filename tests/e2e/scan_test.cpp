@@ -144,7 +144,8 @@ TEST_CASE("JSON output is one valid object per entry, for any bytes", "[e2e]") {
   // Three: the line that draws a forged entry with escapes is an untimed
   // entry of its own, with no ids (never one of the session's).
   CHECK(count_of(r.out, "\n") == 3);
-  CHECK(r.out.find(R"({"ts":null,"level":null,"req":null,"session":null,"msg":"\u001b[1A)") != std::string::npos);
+  CHECK(r.out.find(R"({"ts":null,"level":null,"req":null,"session":null,"msg":"\u001b[1A)") !=
+        std::string::npos);
   // No raw control byte or invalid UTF-8 may reach JSON text.
   for (const char c : r.out) {
     const auto u = static_cast<unsigned char>(c);
@@ -299,7 +300,8 @@ TEST_CASE("many files: searched on both cores, printed in argument order, errors
     if (i == 30) files += fmt::format(" {}", tmp.path("gone.log"));
     files += fmt::format(" {}", path);
   }
-  for (const char* flags : {"-s d6b31697", "-n -s d6b31697", "-c -l error", "--json -e Traceback", "-m 1 -l warning"}) {
+  for (const char* flags :
+       {"-s d6b31697", "-n -s d6b31697", "-c -l error", "--json -e Traceback", "-m 1 -l warning"}) {
     INFO(flags);
     std::string one_by_one;
     auto alone = [&](const std::string& path) {  // -H: named as it is among the others
@@ -322,15 +324,17 @@ TEST_CASE("never silent: an input in a layout tracegrep cannot read is named, on
   write_file(tmp.path("plain.txt"), "just some text\nno timestamps here\n");
   write_file(tmp.path("untagged.log"), "2024-01-15 10:00:00 INFO no tag on any line\n");
   write_file(tmp.path("evil.txt"), "\x1b[2Jclear screen\n");
-  const auto r = run_tracegrep({"-s", "12345678", tmp.path("plain.txt"), tmp.path("untagged.log"),
-                                tmp.path("evil.txt"), "app.log"});
+  const auto r = run_tracegrep(
+      {"-s", "12345678", tmp.path("plain.txt"), tmp.path("untagged.log"), tmp.path("evil.txt"), "app.log"});
   SHOW(r);
   CHECK(r.status == 1);  // nothing matched: the notices do not change that
   CHECK(r.err.find(tmp.path("plain.txt") +
                    ": no line begins with a timestamp tracegrep reads (first line: \"just some text\")") !=
         std::string::npos);
-  CHECK(r.err.find(tmp.path("untagged.log") + ": no line has a [req=...|session=...] tag") != std::string::npos);
-  CHECK(r.err.find("\\x1b[2Jclear screen") != std::string::npos);  // log content never reaches the terminal raw
+  CHECK(r.err.find(tmp.path("untagged.log") + ": no line has a [req=...|session=...] tag") !=
+        std::string::npos);
+  CHECK(r.err.find("\\x1b[2Jclear screen") !=
+        std::string::npos);  // log content never reaches the terminal raw
   CHECK(r.err.find('\x1b') == std::string::npos);
   CHECK(r.err.find("app.log") == std::string::npos);  // a readable log with no match: no notice
   CHECK(count_of(r.err, "\n") == 3);

@@ -137,8 +137,8 @@ TEST_CASE("across languages: the C++ service calls a real Python service, one re
   const std::string cpp_log = tmp.path("api.log"), py_log = tmp.path("payments.log");
   Live python(TRACEGREP_PYTHON, {TRACEGREP_EXAMPLES "/python/service.py", "--log", py_log});
   const int py_port = port_of(python.read_until("\n", 30s));
-  Live service(TRACEGREP_SERVICE,
-               {"--log", cpp_log, "--port", "0", "--downstream", fmt::format("http://127.0.0.1:{}", py_port)});
+  Live service(TRACEGREP_SERVICE, {"--log", cpp_log, "--port", "0", "--downstream",
+                                   fmt::format("http://127.0.0.1:{}", py_port)});
   const int port = port_of(service.read_until("\n", 10s));
 
   httplib::Client client("127.0.0.1", port);
@@ -192,7 +192,8 @@ TEST_CASE("across languages: the C++ service calls a real Python service, one re
   const Result json = run_tracegrep({"--json", "-r", trace, cpp_log});
   CHECK(json.out.find("\"parent\":\"00f067aa0ba902b7\"") != std::string::npos);
   // The session: three requests (not six), each across both services.
-  const Result session = run_tracegrep({"timeline", "-s", "5e551011abcdef99", "--width", "100", cpp_log, py_log});
+  const Result session =
+      run_tracegrep({"timeline", "-s", "5e551011abcdef99", "--width", "100", cpp_log, py_log});
   INFO(session.out);
   CHECK(session.out.find("requests 3  entries 36") != std::string::npos);
   for (const std::string& id : ids) CHECK(session.out.find(id + " ") != std::string::npos);

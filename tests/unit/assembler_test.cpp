@@ -1,10 +1,10 @@
 // Entry assembly: tracebacks, leading lines, cut entries, and the same result
 // whatever the chunking and whether or not the literal skip is used.
-#include "match/filter.hpp"
 #include "parse/assembler.hpp"
 
 #include <catch2/catch.hpp>
 
+#include "match/filter.hpp"
 #include "match/literal.hpp"
 #include "recorder.hpp"
 
@@ -90,7 +90,8 @@ TEST_CASE("the literal skip gives exactly what parsing every line gives", "[pars
   // nowhere do not change what matches.
   std::vector<std::string> nowhere;
   for (std::size_t i = 0; i <= LiteralFinder::kMaxNeedles; ++i)
-    nowhere.push_back(std::string("q").append(std::to_string(100 + i)));  // distinct in their first 4 characters
+    nowhere.push_back(
+        std::string("q").append(std::to_string(100 + i)));  // distinct in their first 4 characters
   for (const std::vector<std::string>& ids :
        {std::vector<std::string>{"12345678"}, std::vector<std::string>{"12345678", "87654321"}}) {
     FilterSpec fast, slow;
@@ -156,7 +157,8 @@ TEST_CASE("CRLF files assemble like LF files", "[parse]") {
       "2024-01-15 10:30:16 - INFO - [req=r|session=s] - b\r\n",
       *f, 1 << 20);
   REQUIRE(got.size() == 2);
-  CHECK(got[0].text == "2024-01-15 10:30:15 - INFO - [req=r|session=s] - a\r\nTraceback (most recent call last):\r\n");
+  CHECK(got[0].text ==
+        "2024-01-15 10:30:15 - INFO - [req=r|session=s] - a\r\nTraceback (most recent call last):\r\n");
 }
 
 TEST_CASE("a patterned filter sees continuation lines", "[parse]") {

@@ -22,21 +22,16 @@ std::string marks(const std::vector<std::string>& lines) {
 
 TEST_CASE("a Python traceback, chained exceptions included, continues its entry", "[parse]") {
   CHECK(marks({"2024-01-15 10:30:15,123 - ERROR - [req=r|session=s] - failed",
-               "Traceback (most recent call last):",
-               "  File \"app.py\", line 3, in <module>",
-               "    charge()",
-               "ValueError: bad amount",
-               "",
-               "During handling of the above exception, another exception occurred:",
-               "",
-               "Traceback (most recent call last):",
-               "  File \"app.py\", line 5, in <module>",
+               "Traceback (most recent call last):", "  File \"app.py\", line 3, in <module>", "    charge()",
+               "ValueError: bad amount", "",
+               "During handling of the above exception, another exception occurred:", "",
+               "Traceback (most recent call last):", "  File \"app.py\", line 5, in <module>",
                "requests.exceptions.ConnectionError: gateway down",
                "2024-01-15 10:30:16,000 - INFO - [req=r|session=s] - next"}) == "B..........B");
   CHECK(marks({"2024-01-15 10:30:15 - ERROR - x", "Traceback (most recent call last):", "  File \"a.py\"",
                "KeyboardInterrupt"}) == "B...");
-  CHECK(marks({"2024-01-15 10:30:15 - ERROR - x", "The above exception was the direct cause of the following exception:"}) ==
-        "B.");
+  CHECK(marks({"2024-01-15 10:30:15 - ERROR - x",
+               "The above exception was the direct cause of the following exception:"}) == "B.");
 }
 
 TEST_CASE("Java stack traces continue their entry", "[parse]") {
@@ -48,8 +43,7 @@ TEST_CASE("Java stack traces continue their entry", "[parse]") {
 TEST_CASE("untimed lines that are not continuations are entries of their own", "[parse]") {
   // uvicorn's access lines and print() output between a service's entries
   CHECK(marks({"2024-01-15 10:30:15,123 - INFO - [req=r1|session=s] - handled",
-               "INFO:     127.0.0.1:51234 - \"POST /api HTTP/1.1\" 200 OK",
-               "debug: printed by a developer",
+               "INFO:     127.0.0.1:51234 - \"POST /api HTTP/1.1\" 200 OK", "debug: printed by a developer",
                "2024-01-15 10:30:15,200 - INFO - [req=r2|session=s] - next",
                "ValueError: outside any traceback"}) == "BBBBB");
   // A traceback's exception line ends it: what follows is not swallowed.

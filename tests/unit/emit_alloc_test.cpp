@@ -79,7 +79,8 @@ TEST_CASE("a new second costs no allocation: the time is rendered in place", "[e
   // ~40, more under load. Here every second of a day, deterministically.
   char text[19];
   const std::size_t before = g_allocations.load();
-  for (std::int64_t t = 1'700'000'000; t < 1'700'000'000 + 86'400; ++t) tracegrep::format::write_date_time(text, t);
+  for (std::int64_t t = 1'700'000'000; t < 1'700'000'000 + 86'400; ++t)
+    tracegrep::format::write_date_time(text, t);
   CHECK(g_allocations.load() - before == 0);
   CHECK(std::string(text, 19) == "2023-11-15 22:13:19");
 }

@@ -16,10 +16,10 @@
 #include <sstream>
 #include <thread>
 
+#include "emit_helpers.hpp"
 #include "match/filter.hpp"
 #include "parse/assembler.hpp"
 #include "recorder.hpp"
-#include "emit_helpers.hpp"
 #include "report_clock.hpp"
 #include "tracegrep/context.hpp"
 #include "tracegrep/ids.hpp"

@@ -166,8 +166,9 @@ TEST_CASE("a line stamped earlier but held up is never overtaken by younger line
   Logger logger(sink);
   HeldCall held(*sink, "stamped first\n");  // a thread preempted for 100 ms after reading the clock
   for (int i = 0; i < 100; ++i) logger.info("younger {}", i);
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // ~100 writer rounds, 5000x the old 20 us hold
-  CHECK(log.lines().empty());  // nothing younger was written past it
+  std::this_thread::sleep_for(
+      std::chrono::milliseconds(100));  // ~100 writer rounds, 5000x the old 20 us hold
+  CHECK(log.lines().empty());           // nothing younger was written past it
   held.go();
   logger.flush();
   const auto lines = log.lines();

@@ -161,7 +161,8 @@ TEST_CASE("LiteralFinder with several needles finds the earliest of any", "[matc
   hay.replace(120, 12, "req=a1b2c3dx");
   CHECK(finder.find(hay.data(), hay.data() + hay.size()) == nullptr);
   std::vector<std::string> too_many;
-  for (std::size_t i = 0; i <= LiteralFinder::kMaxNeedles; ++i) too_many.push_back(std::string("id").append(std::to_string(i)));
+  for (std::size_t i = 0; i <= LiteralFinder::kMaxNeedles; ++i)
+    too_many.push_back(std::string("id").append(std::to_string(i)));
   CHECK_THROWS(LiteralFinder(too_many));
   CHECK_NOTHROW(
       LiteralFinder(std::vector<std::string>(LiteralFinder::kMaxNeedles + 1, "x")));  // repeats count once

@@ -148,8 +148,10 @@ TEST_CASE("the layouts real Python configurations write, with no option", "[pars
       {"2024-01-15 10:30:15,123 - payments.gateway - ERROR - [req=a1b2c3d4|session=12345678] - timeout",
        Level::kError, "a1b2c3d4", "12345678", "timeout"},
       // logger name __main__, root
-      {"2024-01-15 10:30:15,123 - __main__ - INFO - [req=r1|session=s1] - hi", Level::kInfo, "r1", "s1", "hi"},
-      {"2024-01-15 10:30:15,123 - root - WARNING - [req=r1|session=s1] - hi", Level::kWarning, "r1", "s1", "hi"},
+      {"2024-01-15 10:30:15,123 - __main__ - INFO - [req=r1|session=s1] - hi", Level::kInfo, "r1", "s1",
+       "hi"},
+      {"2024-01-15 10:30:15,123 - root - WARNING - [req=r1|session=s1] - hi", Level::kWarning, "r1", "s1",
+       "hi"},
       // %(asctime)s | %(levelname)-8s | %(module)s:%(lineno)d | [tag] %(message)s
       {"2024-01-15 10:30:15,123 | INFO     | app:42 | [req=r2|session=s2] started", Level::kInfo, "r2", "s2",
        "started"},
@@ -157,7 +159,8 @@ TEST_CASE("the layouts real Python configurations write, with no option", "[pars
       {"2024-01-15 10:30:15,123 [DEBUG] payments: [req=r3|session=s3] charge", Level::kDebug, "r3", "s3",
        "charge"},
       // %(asctime)s %(process)d %(threadName)s %(levelname)s [tag] %(message)s
-      {"2024-01-15 10:30:15,123 4711 [MainThread] INFO [req=r4|session=s4] go", Level::kInfo, "r4", "s4", "go"},
+      {"2024-01-15 10:30:15,123 4711 [MainThread] INFO [req=r4|session=s4] go", Level::kInfo, "r4", "s4",
+       "go"},
       // the tag first, the level after it
       {"2024-01-15 10:30:15,123 [req=r5|session=s5] ERROR boom", Level::kError, "r5", "s5", "boom"},
       // %(message)s [tag]
@@ -210,21 +213,24 @@ TEST_CASE("lines that do not begin an entry", "[parse]") {
 
 TEST_CASE("OpenTelemetry's logging format: the trace id is the request", "[parse]") {
   Header h;
-  REQUIRE(parse_header("2024-01-15 10:30:15,123 INFO [payments] [app.py:42] [trace_id=4bf92f3577b34da6a3ce929d0e0e4736 "
-                       "span_id=00f067aa0ba902b7 resource.service.name=payments trace_sampled=True] - charged",
-                       h));
+  REQUIRE(parse_header(
+      "2024-01-15 10:30:15,123 INFO [payments] [app.py:42] [trace_id=4bf92f3577b34da6a3ce929d0e0e4736 "
+      "span_id=00f067aa0ba902b7 resource.service.name=payments trace_sampled=True] - charged",
+      h));
   CHECK(h.level == Level::kInfo);
   CHECK(h.req == "4bf92f3577b34da6a3ce929d0e0e4736");
   CHECK(h.session.empty());
   CHECK(h.message == "charged");
   std::map<std::string, std::string> pairs;
-  tracegrep::for_each_tag_pair(h.tag, [&](std::string_view k, std::string_view v) { pairs[std::string(k)] = v; });
+  tracegrep::for_each_tag_pair(h.tag,
+                               [&](std::string_view k, std::string_view v) { pairs[std::string(k)] = v; });
   CHECK(pairs["span_id"] == "00f067aa0ba902b7");
   CHECK(pairs["resource.service.name"] == "payments");
   // No span: OpenTelemetry writes "0"; all zeros are unset too.
-  REQUIRE(parse_header("2024-01-15 10:30:15,123 INFO [app] [trace_id=0 span_id=0 resource.service.name=x "
-                       "trace_sampled=False] - startup",
-                       h));
+  REQUIRE(
+      parse_header("2024-01-15 10:30:15,123 INFO [app] [trace_id=0 span_id=0 resource.service.name=x "
+                   "trace_sampled=False] - startup",
+                   h));
   CHECK(h.has_tag);
   CHECK(h.req.empty());
   CHECK(h.message == "startup");

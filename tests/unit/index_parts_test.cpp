@@ -85,7 +85,8 @@ TEST_CASE("postings: one run per id, its chunks ascending and each once, shared 
 
 namespace {
 struct TempDb {
-  std::string path = (std::filesystem::temp_directory_path() / fmt::format("tracegrep-parts-{}.db", ::getpid())).string();
+  std::string path =
+      (std::filesystem::temp_directory_path() / fmt::format("tracegrep-parts-{}.db", ::getpid())).string();
   TempDb() { clean(); }
   ~TempDb() { clean(); }
   void clean() {
@@ -117,8 +118,8 @@ TEST_CASE("the chunker: chunks of whole entries, every entry once, postings that
     Chunker chunker(store, file, std::size_t{1} << 20, false, totals, {});
     for (int i = 0; i < 20000; ++i) {
       const std::string session = fmt::format("s{}", i % 37);
-      std::string entry = fmt::format("2024-01-15 10:30:15,123 - INFO - [req=r{}|session={}] - entry {}\n", i,
-                                      session, i);
+      std::string entry =
+          fmt::format("2024-01-15 10:30:15,123 - INFO - [req=r{}|session={}] - entry {}\n", i, session, i);
       if (i % 5 == 0) entry += "Traceback (most recent call last):\n  File \"x.py\", line 1\n";
       log += entry;
       ++entries_of[session];
@@ -152,6 +153,7 @@ TEST_CASE("the chunker: chunks of whole entries, every entry once, postings that
     CHECK(named == holding);
   }
   const FileRow after = store.files().at(0);
-  CHECK(after.indexed == static_cast<std::int64_t>(log.size()) - static_cast<std::int64_t>(raw_of.rbegin()->second.size()));
+  CHECK(after.indexed ==
+        static_cast<std::int64_t>(log.size()) - static_cast<std::int64_t>(raw_of.rbegin()->second.size()));
   CHECK(after.tail);  // the last chunk is the file's tail, read again next time
 }

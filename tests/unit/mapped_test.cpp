@@ -109,7 +109,8 @@ Digest scan_with(const std::string& path, const FilterSpec& spec, Path expected)
   std::string error;
   auto filter = Filter::build(spec, error);
   REQUIRE(filter);
-  if (expected == Path::kOnePass) REQUIRE_FALSE(filter->skipper());  // no literal: every line parsed, no split
+  if (expected == Path::kOnePass)
+    REQUIRE_FALSE(filter->skipper());  // no literal: every line parsed, no split
   Digest digest;
   Assembler a(*filter, digest, kDefaultMaxEntry, LineNumbers::kCount);
   const std::uint64_t splits = detail::g_split_scans;

@@ -1,11 +1,12 @@
 // The search stage: the three schedules give what one input after another
 // gives, whatever the workers and however little output may be held back;
 // errors are reported in argument order; the exit status is computed once.
+#include "search/searcher.hpp"
+
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -13,15 +14,14 @@
 #include <random>
 
 #include "cli/plan.hpp"
-#include "search/searcher.hpp"
 
 using namespace tracegrep;
 
 namespace {
 
 struct TempFiles {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                              ("tracegrep-searcher-" + std::to_string(::getpid()));
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("tracegrep-searcher-" + std::to_string(::getpid()));
   TempFiles() { std::filesystem::create_directories(dir); }
   ~TempFiles() { std::filesystem::remove_all(dir); }
   std::string write(const std::string& name, const std::string& text) {
@@ -122,7 +122,8 @@ TEST_CASE("parallel search prints what one input after another prints, in argume
     for (const std::size_t held_back : {std::size_t{16} << 20, std::size_t{1} << 10, std::size_t{1}}) {
       for (const std::size_t workers : {2, 4}) {
         INFO("held back " << held_back << ", workers " << workers);
-        const Run r = search(t, paths, args, Schedule::kParallel, {.workers = workers, .held_back = held_back});
+        const Run r =
+            search(t, paths, args, Schedule::kParallel, {.workers = workers, .held_back = held_back});
         REQUIRE(r.workers == workers);  // it really ran on workers, not in order
         CHECK(r.out == baseline.out);
         CHECK(r.status == baseline.status);

@@ -6,8 +6,8 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <condition_variable>
-#include <cstdio>
 #include <coroutine>
+#include <cstdio>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -151,8 +151,8 @@ TEST_CASE("a scope opened in a Task holds across co_await on other threads", "[e
   }
   const std::string t = "[req=a1b2c3d4|session=12345678]";
   const std::string i = "[req=i0000001|session=inner000]";
-  CHECK(log == std::vector<std::string>{"before " + t, "after " + t, "inner " + i, "inner after " + i,
-                                        "end " + t});
+  CHECK(log ==
+        std::vector<std::string>{"before " + t, "after " + t, "inner " + i, "inner after " + i, "end " + t});
   CHECK(reports.size() == 0);
 }
 
@@ -293,7 +293,8 @@ TEST_CASE("many concurrent tasks hopping between workers: every line has its own
       tasks.push_back(body(n));
       tasks.back().start();
     }
-    for (int i = 0; i < 5000 && finished < kTasks; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    for (int i = 0; i < 5000 && finished < kTasks; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
     REQUIRE(finished == kTasks);
     for (Worker* w : workers) CHECK(w->wrong_after_resume() == 0);
   }

@@ -1,13 +1,14 @@
 // W3C Trace Context: traceparent parsed as the spec says (and hostile values
 // refused), the request id taken from the trace id, the headers to send
 // downstream, and the tag read back by tracegrep's own parser.
+#include "tracegrep/trace.hpp"
+
 #include <catch2/catch.hpp>
 #include <map>
 
 #include "parse/header.hpp"
 #include "tracegrep/context.hpp"
 #include "tracegrep/log.hpp"
-#include "tracegrep/trace.hpp"
 
 using namespace tracegrep;
 
@@ -69,8 +70,10 @@ TEST_CASE("traceparent: invalid values are refused, never trusted", "[emit][trac
 }
 
 TEST_CASE("request_from: the trace id is the request id, the parent span an attribute", "[emit][trace]") {
-  const RequestMetadata m = request_from(
-      headers({{"traceparent", std::string(kExample)}, {"tracestate", "congo=t61rcWkgMzE"}, {"X-Session-ID", "12345678abcdef"}}), "");
+  const RequestMetadata m = request_from(headers({{"traceparent", std::string(kExample)},
+                                                  {"tracestate", "congo=t61rcWkgMzE"},
+                                                  {"X-Session-ID", "12345678abcdef"}}),
+                                         "");
   CHECK(m.request_id == "4bf92f3577b34da6a3ce929d0e0e4736");
   CHECK(m.parent_span_id == "00f067aa0ba902b7");
   CHECK(m.session_id == "12345678abcdef");
@@ -92,30 +95,35 @@ TEST_CASE("request_from: the trace id is the request id, the parent span an attr
 }
 
 TEST_CASE("request_from: without a valid traceparent, X-Request-ID, else a new trace id", "[emit][trace]") {
-  const auto bad = request_from(headers({{"traceparent", "00-00000000000000000000000000000000-00f067aa0ba902b7-01"},
-                                         {"tracestate", "ok=1"}}),
-                                "");
+  const auto bad =
+      request_from(headers({{"traceparent", "00-00000000000000000000000000000000-00f067aa0ba902b7-01"},
+                            {"tracestate", "ok=1"}}),
+                   "");
   CHECK(is_lower_hex(bad.request_id, 32));
   CHECK(bad.request_id != "00000000000000000000000000000000");
   CHECK(bad.parent_span_id.empty());
   CHECK(bad.tracestate.empty());  // tracestate belongs to the traceparent it came with
   CHECK(request_from(headers({{"X-Request-ID", "upstream-42"}}), "").request_id == "upstream-42");
   // A hostile X-Request-ID is not written: a new id instead.
-  const auto hostile = request_from(headers({{"X-Request-ID", "x]\n2024-01-15 10:30:15,123 - ERROR - [req=forged"}}), "");
+  const auto hostile =
+      request_from(headers({{"X-Request-ID", "x]\n2024-01-15 10:30:15,123 - ERROR - [req=forged"}}), "");
   CHECK(is_lower_hex(hostile.request_id, 32));
   CHECK(request_from(headers({}), "").request_id != request_from(headers({}), "").request_id);
   // tracestate that is not printable ASCII, or too long, is dropped.
-  CHECK(request_from(headers({{"traceparent", std::string(kExample)}, {"tracestate", "a=b\nc"}}), "").tracestate.empty());
-  CHECK(request_from(headers({{"traceparent", std::string(kExample)}, {"tracestate", std::string(600, 'a')}}), "")
+  CHECK(request_from(headers({{"traceparent", std::string(kExample)}, {"tracestate", "a=b\nc"}}), "")
+            .tracestate.empty());
+  CHECK(request_from(headers({{"traceparent", std::string(kExample)}, {"tracestate", std::string(600, 'a')}}),
+                     "")
             .tracestate.empty());
 }
 
 TEST_CASE("outgoing_headers: same trace id, a new span, session and request id", "[emit][trace]") {
   CHECK(outgoing_headers().empty());  // no context: nothing to carry
   {
-    ContextScope scope(request_from(
-        headers({{"traceparent", std::string(kExample)}, {"tracestate", "congo=t61rcWkgMzE"}, {"X-Session-ID", "12345678abcdef"}}),
-        ""));
+    ContextScope scope(request_from(headers({{"traceparent", std::string(kExample)},
+                                             {"tracestate", "congo=t61rcWkgMzE"},
+                                             {"X-Session-ID", "12345678abcdef"}}),
+                                    ""));
     const auto first = outgoing(), second = outgoing();
     const auto tp = parse_traceparent(first.at("traceparent"));
     REQUIRE(tp);
