@@ -2,13 +2,19 @@
 
 #include <fmt/format.h>
 
+#include <limits>
+
 #include "print/colors.hpp"
 #include "print/escape.hpp"
 
 namespace tracegrep {
 namespace {
 
-std::string ms(std::int64_t ns) { return fmt::format("{:.3f} ms", static_cast<double>(ns) / 1e6); }
+std::string ms(std::int64_t ns) {
+  // Durations are held at int64's end past 292 years (timeline::diff_ns).
+  if (ns == std::numeric_limits<std::int64_t>::max()) return "over 292 years";
+  return fmt::format("{:.3f} ms", static_cast<double>(ns) / 1e6);
+}
 
 }  // namespace
 

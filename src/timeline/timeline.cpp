@@ -3,18 +3,30 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <mutex>
 #include <unordered_set>
 
 namespace tracegrep::timeline {
 
 std::int64_t diff_ns(const format::Timestamp& a, const format::Timestamp& b) {
-  return (b.seconds - a.seconds) * 1'000'000'000 + (b.nanos - a.nanos);
+  // The parser accepts years 0000-9999, and nanoseconds in 64 bits span only
+  // 292 years: the product is checked and held at the ends of the range, so a
+  // log spanning centuries never gives a negative or wrapped duration.
+  const std::int64_t seconds = b.seconds - a.seconds;  // |seconds| < 3.2e11: fits
+  std::int64_t ns = 0;
+  if (__builtin_mul_overflow(seconds, std::int64_t{1'000'000'000}, &ns) ||
+      __builtin_add_overflow(ns, std::int64_t{b.nanos} - a.nanos, &ns))
+    return seconds < 0 ? std::numeric_limits<std::int64_t>::min() : std::numeric_limits<std::int64_t>::max();
+  return ns;
 }
 
 namespace {
 
-std::string seconds_text(std::int64_t ns) { return fmt::format("{:.3f} s", static_cast<double>(ns) / 1e9); }
+std::string seconds_text(std::int64_t ns) {
+  if (ns == std::numeric_limits<std::int64_t>::max()) return "over 292 years";
+  return fmt::format("{:.3f} s", static_cast<double>(ns) / 1e9);
+}
 
 }  // namespace
 

@@ -101,6 +101,7 @@ Summaries summarize(const std::vector<Item>& items);
 std::vector<Item> items_of(const std::vector<Item>& items, const std::string& request);
 
 /// Nanoseconds from a to b.
+/// b - a in nanoseconds, held at the ends of int64's range (about 292 years).
 std::int64_t diff_ns(const format::Timestamp& a, const format::Timestamp& b);
 
 /// What `tracegrep sessions` shows of one session.

@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>
+#include <limits>
+#include <vector>
 
 using namespace tracegrep;
 using timeline::Item;
@@ -107,4 +109,33 @@ TEST_CASE("many requests: every one found again, in start order, ties in the ord
     REQUIRE((*a.start < *b.start || (*a.start == *b.start && a.request < b.request)));
   }
   CHECK(s[0].first_message == "message 0 0");
+}
+
+TEST_CASE("times at the extremes: durations, offsets and gaps never negative, never wrapped", "[timeline]") {
+  // Nanoseconds in 64 bits span 292 years; the parser accepts years 0000-9999.
+  // Before, 1012 vs 2024 gave "duration -4957801747419.104 ms" (and UB).
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  for (const auto& [early, late] : std::vector<std::pair<const char*, const char*>>{
+           {"1012-01-15 09:00:22,0", "2024-01-15 09:00:22"},
+           {"0001-01-01 00:00:00", "9999-12-31 23:59:59,999999999"}}) {
+    INFO(early << " .. " << late);
+    const auto r = timeline::build_request({item(late, "a", 1, 1, "late"), item(early, "a", 1, 2, "early")});
+    CHECK(r.duration_ns == kMax);  // held at the end of the range: over 292 years
+    REQUIRE(r.offset_ns.size() == 2);
+    CHECK(r.offset_ns[0] == 0);
+    CHECK(r.offset_ns[1] == kMax);
+    CHECK(r.gap_ns[1] == kMax);
+    REQUIRE(r.notes.size() == 1);  // the clock went back within the file, by a positive amount
+    CHECK(r.notes[0].find("clock went back -") == std::string::npos);
+    CHECK(timeline::diff_ns(r.items[1].ts, r.items[0].ts) == std::numeric_limits<std::int64_t>::min());
+  }
+  const auto same = timeline::build_request(
+      {item("9999-12-31 23:59:59", "a", 1, 1, "x"), item("9999-12-31 23:59:59", "a", 1, 2, "y")});
+  CHECK(same.duration_ns == 0);
+  CHECK(same.gap_ns[1] == 0);
+  // Within the range, exact to the nanosecond.
+  format::Timestamp a, b;
+  format::parse_timestamp("1800-01-01 00:00:00,000000001", a);
+  format::parse_timestamp("2024-01-01 00:00:00", b);
+  CHECK(timeline::diff_ns(a, b) == (b.seconds - a.seconds) * 1'000'000'000 - 1);
 }
