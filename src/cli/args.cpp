@@ -49,7 +49,10 @@ ParsedArgs parse_args(int argc, char** argv) {
   app.add_flag("--no-filename", a.no_filename, "Never prefix lines with FILE");
   app.add_flag("-n,--line-number", a.line_numbers, "Prefix each line with its line number");
   app.add_flag("-c,--count", a.count, "Print the number of matching entries per FILE");
-  app.add_option("-m,--max-count", a.max_count, "Stop reading a FILE after NUM entries")->type_name("NUM");
+  CLI::Option* max_count =
+      app.add_option("-m,--max-count", a.max_count, "Stop reading a FILE after NUM entries (0: read nothing)")
+          ->type_name("NUM");
+  app.add_flag("-q,--quiet", a.quiet, "Print nothing; exit 0 at the first matching entry, else 1 (or 2)");
   app.add_flag("--json", a.json, "One JSON object per entry and line");
   app.add_option("--color,--colour", a.color, "Colour: auto, always or never")
       ->type_name("WHEN")
@@ -109,6 +112,7 @@ ParsedArgs parse_args(int argc, char** argv) {
   add_source_options(se, ss.files, ss.db, ss.since, ss.until);
   try {
     app.parse(argc, argv);
+    a.max_count_given = max_count->count() > 0;
     if (index->parsed()) parsed.command = Command::kIndex;
     if (tl->parsed()) parsed.command = Command::kTimeline;
     if (rq->parsed()) parsed.command = Command::kRequests;

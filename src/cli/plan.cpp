@@ -34,6 +34,8 @@ std::unique_ptr<EntrySink> make_printer(const Plan& plan, Output& out) {
       return std::make_unique<JsonPrinter>(out);
     case Plan::Printer::kCount:
       return std::make_unique<CountPrinter>(out, plan.style.with_filename);
+    case Plan::Printer::kQuiet:
+      return std::make_unique<QuietPrinter>(out);
     case Plan::Printer::kText:
       break;
   }
@@ -142,6 +144,10 @@ std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::strin
       error = "--follow reads only its own files: put every FILE after --follow";
       return nullptr;
     }
+    if (a.quiet) {
+      error = "-q stops at the first match, and --follow waits for more: use tracegrep -q FILE";
+      return nullptr;
+    }
     if (a.count) {
       error = "-c counts when an input ends, and --follow never ends: count with tracegrep -c FILE";
       return nullptr;
@@ -152,7 +158,9 @@ std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::strin
     plan->inputs = a.files.empty() ? std::vector<std::string>{"-"} : a.files;
   }
 
-  if (a.json)
+  if (a.quiet)
+    plan->printer = Plan::Printer::kQuiet;
+  else if (a.json)
     plan->printer = Plan::Printer::kJson;
   else if (a.count)
     plan->printer = Plan::Printer::kCount;
@@ -164,6 +172,7 @@ std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::strin
   plan->style.safety = (color || out.is_terminal()) ? Safety::kTerminal : Safety::kRaw;
   if (a.line_numbers || a.json) plan->numbers = LineNumbers::kCount;
   plan->max_count = a.max_count;
+  plan->read_nothing = a.max_count_given && a.max_count == 0;
   plan->sessions = a.sessions;
   plan->requests = a.requests;
   plan->filename_chosen = a.with_filename || a.no_filename;

@@ -23,10 +23,17 @@ int scan(const ScanArgs& args) {
     reporter.error(error);
     return kExitError;
   }
+  if (plan->read_nothing) return kExitNoMatch;  // -m 0, as grep
   if (!plan->db.empty()) return query_command(*plan, out, reporter);
   Searcher searcher(search_options(*plan), reporter, out);
   const auto sources = file_sources(*plan);
   bool matched = false;
+  if (plan->printer == Plan::Printer::kQuiet) {
+    // In argument order, stopping at the first match: as grep -q, a match
+    // is exit 0 even when an input before it could not be read.
+    const auto printer = make_printer(*plan, out);
+    return searcher.in_order(sources, *printer) ? kExitMatch : reporter.status(false);
+  }
   if (plan->input_options.follow == FollowMode::kYes && sources.size() > 1) {
     const auto printer = make_printer(*plan, out);
     matched = searcher.side_by_side(sources, *printer);

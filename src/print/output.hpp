@@ -30,8 +30,14 @@ class Output {
   }
   /// Writes what is buffered.
   void flush();
-  /// The reader went away (EPIPE): stop quietly.
+  /// The reader went away (EPIPE), or stop() was called: stop quietly.
   bool closed() const { return closed_; }
+  /// Nothing more is wanted (-q found its match): drop what is buffered and
+  /// stop, as if the reader went away.
+  void stop() {
+    buf_.clear();
+    closed_ = true;
+  }
   /// A write failed for another reason (disk full...): reported, exit 2.
   const std::string& error() const { return error_; }
   bool is_terminal() const { return terminal_; }

@@ -74,6 +74,20 @@ class CountPrinter : public EntrySink {
   std::uint64_t count_ = 0;
 };
 
+/// -q: prints nothing; the first entry ends the run (the output is stopped,
+/// so every input after it is left unread).
+class QuietPrinter : public EntrySink {
+ public:
+  explicit QuietPrinter(Output& out) : out_(out) {}
+  Flow entry(const Entry&) override {
+    out_.stop();
+    return Flow::kStop;
+  }
+
+ private:
+  Output& out_;
+};
+
 /// Counts entries on their way to `next`; stops each input after `max_count`
 /// (0: no limit) and everything once the output is closed.
 class Tally : public EntrySink {

@@ -343,3 +343,32 @@ TEST_CASE("never silent: an input in a layout tracegrep cannot read is named, on
   CHECK(l.err.find("plain.txt") != std::string::npos);
   CHECK(l.err.find("untagged.log") == std::string::npos);
 }
+
+TEST_CASE("grep's -q and -m 0: exit status only, the first match ends the run, -m 0 reads nothing",
+          "[e2e]") {
+  TempDir tmp;
+  // A FIFO with no writer: opening it would block. Reaching it would hang the run.
+  const std::string fifo = tmp.path("never.fifo");
+  REQUIRE(run("/usr/bin/mkfifo", {fifo}).status == 0);
+  const auto match = run_tracegrep({"-q", "-s", kFullSession, "app.log", fifo});
+  SHOW(match);
+  CHECK(match.status == 0);
+  CHECK(match.out.empty());
+  const auto none = run_tracegrep({"-q", "-s", "ffffffff", "app.log"});
+  CHECK(none.status == 1);
+  CHECK(none.out.empty());
+  // As grep -q: a match is exit 0 even after an input that could not be read.
+  const auto after_error = run_tracegrep({"-q", "-s", kFullSession, "nope.log", "app.log"});
+  CHECK(after_error.status == 0);
+  CHECK(after_error.err.find("nope.log: No such file or directory") != std::string::npos);
+  CHECK(run_tracegrep({"-q", "-s", "ffffffff", "nope.log", "app.log"}).status == 2);
+  // grep agrees on the same files, for the same exit statuses.
+  CHECK(run("/bin/sh", {"-c", "cd '" + testdata("") + "' && grep -q d6b31697 nope.log app.log 2>/dev/null"}).status ==
+        0);
+  // -m 0: nothing read, nothing printed, exit 1 (the FIFO is never opened).
+  const auto zero = run_tracegrep({"-m", "0", "-l", "info", fifo, "app.log"});
+  CHECK(zero.status == 1);
+  CHECK(zero.out.empty());
+  CHECK(run_tracegrep({"-c", "-m", "0", "app.log"}).out.empty());
+  CHECK(run_tracegrep({"-q", "--follow", "app.log"}).status == 2);  // refused: -q stops, --follow waits
+}
