@@ -5,7 +5,10 @@
 // appear inside message text (where plain grep finds false matches).
 //
 //   tracegrep-loggen [--bytes N] [--seed S] [--service NAME] [--start "YYYY-MM-DD HH:MM:SS"]
-//                    [--print-ids] [--long-session N]
+//                    [--print-ids] [--long-session N] [--layout seed|name|json|logfmt]
+// --layout writes the same entries as the seed's layout (the default), with
+// a logger name (%(name)s) before the level, as python-json-logger's JSON
+// lines (the traceback in "exc_info"), or as logfmt.
 // --long-session N keeps the printed session alive for N requests (for the
 // timeline bench's session of 1,000 requests).
 // --print-ids writes to stderr one full session id and one request id of the
@@ -38,6 +41,31 @@ std::string hex(Rng& rng, int n) {
   std::string s;
   for (int i = 0; i < n; ++i) s += kHex[rng.below(16)];
   return s;
+}
+
+enum class Layout { kSeed, kName, kJson, kLogfmt };
+
+void append_quoted(std::string& out, const std::string& s, bool json) {
+  out += '"';
+  for (const char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+  (void)json;
+}
+
+const char* logger_of(const std::string& msg) {
+  if (msg.starts_with("Payment") || msg.starts_with("Processing")) return "payments.gateway";
+  if (msg.starts_with("SELECT") || msg.starts_with("Slow") || msg.starts_with("Database")) return "db.pool";
+  if (msg.starts_with("Cache")) return "cache.redis";
+  return "api.handlers";
 }
 
 struct Session {
@@ -92,6 +120,7 @@ int main(int argc, char** argv) {
   std::string start = "2024-01-15 09:00:00";
   bool print_ids = false;
   unsigned long long long_session = 0;  // requests of the printed session (0: as random)
+  Layout layout = Layout::kSeed;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -113,10 +142,24 @@ int main(int argc, char** argv) {
       print_ids = true;
     else if (a == "--long-session")
       long_session = std::strtoull(value().c_str(), nullptr, 10);
-    else {
+    else if (a == "--layout") {
+      const std::string l = value();
+      if (l == "seed")
+        layout = Layout::kSeed;
+      else if (l == "name")
+        layout = Layout::kName;
+      else if (l == "json")
+        layout = Layout::kJson;
+      else if (l == "logfmt")
+        layout = Layout::kLogfmt;
+      else {
+        std::fprintf(stderr, "tracegrep-loggen: --layout is seed, name, json or logfmt\n");
+        return 2;
+      }
+    } else {
       std::fprintf(stderr,
                    "usage: tracegrep-loggen [--bytes N] [--seed S] [--service NAME] "
-                   "[--start TIME] [--print-ids] [--long-session N]\n");
+                   "[--start TIME] [--print-ids] [--long-session N] [--layout L]\n");
       return 2;
     }
   }
@@ -149,18 +192,57 @@ int main(int argc, char** argv) {
   if (long_session > 0) sessions[requests[0].session].requests_left = static_cast<unsigned>(long_session);
   const std::string printed_session = sessions[requests[0].session].id;
   const std::string printed_request = requests[0].id;
+  // One entry; `trace` is its traceback's lines, each ending in '\n'.
+  // Without ids (start-up lines) `req` is empty.
   auto line = [&](const std::string& level, const std::string& req, const std::string& sess,
-                  const std::string& msg) {
+                  const std::string& msg, const std::string& trace = "") {
+    if (layout == Layout::kJson) {
+      out += "{\"asctime\": \"" + clock.text() + "\", \"levelname\": \"" + level + "\", \"name\": \"";
+      out += logger_of(msg);
+      out += "\", \"message\": ";
+      append_quoted(out, msg, true);
+      if (!req.empty()) {
+        out += req == "none" ? ", \"request_id\": null" : ", \"request_id\": \"" + req + "\"";
+        out += sess == "none" ? ", \"session_id\": null" : ", \"session_id\": \"" + sess + "\"";
+      }
+      if (!trace.empty()) {
+        out += ", \"exc_info\": ";
+        append_quoted(out, trace.substr(0, trace.size() - 1), true);
+      }
+      out += "}\n";
+      return;
+    }
+    if (layout == Layout::kLogfmt) {
+      std::string lower = level;
+      for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      out += "time=\"" + clock.text() + "\" level=" + lower + " logger=" + logger_of(msg) + " msg=";
+      append_quoted(out, msg, false);
+      if (!req.empty()) out += " request_id=" + req + " session_id=" + sess;
+      if (!trace.empty()) {
+        out += " exc_info=";
+        append_quoted(out, trace.substr(0, trace.size() - 1), false);
+      }
+      out += '\n';
+      return;
+    }
     out += clock.text();
     out += " - ";
+    if (layout == Layout::kName) {
+      out += logger_of(msg);
+      out += " - ";
+    }
     out += level;
-    out += " - [req=";
-    out += req;
-    out += "|session=";
-    out += sess;
-    out += "] - ";
+    if (!req.empty()) {
+      out += " - [req=";
+      out += req;
+      out += "|session=";
+      out += sess;
+      out += "]";
+    }
+    out += " - ";
     out += msg;
     out += '\n';
+    out += trace;
   };
   auto emit = [&] {
     written += out.size();
@@ -169,8 +251,8 @@ int main(int argc, char** argv) {
   };
 
   // Start-up lines: no tag at all, as logged before any request context.
-  out += clock.text() + " - INFO - Starting " + service + " service on 0.0.0.0:8080\n";
-  out += clock.text() + " - INFO - Loaded 42 routes\n";
+  line("INFO", "", "", "Starting " + service + " service on 0.0.0.0:8080");
+  line("INFO", "", "", "Loaded 42 routes");
   while (written + out.size() < bytes) {
     clock.ms += rng.below(40);
     if (rng.chance(3)) {
@@ -193,19 +275,25 @@ int main(int argc, char** argv) {
       if (failed) {
         const unsigned which = rng.below(3);
         if (which == 0) {
-          line("ERROR", r.id, sess, "Payment gateway timeout");
-          out += "Traceback (most recent call last):\n";
-          out += "  File \"/srv/" + service + "/handlers.py\", line 88, in charge\n";
-          out += "    result = await gateway.charge(amount, token)\n";
-          out += "  File \"/srv/" + service + "/gateway.py\", line 41, in charge\n";
-          out += "    raise TimeoutError(\"gateway did not answer in 5.0 s\")\n";
-          out += "TimeoutError: gateway did not answer in 5.0 s\n";
+          line("ERROR", r.id, sess, "Payment gateway timeout",
+               "Traceback (most recent call last):\n"
+               "  File \"/srv/" +
+                   service +
+                   "/handlers.py\", line 88, in charge\n"
+                   "    result = await gateway.charge(amount, token)\n"
+                   "  File \"/srv/" +
+                   service +
+                   "/gateway.py\", line 41, in charge\n"
+                   "    raise TimeoutError(\"gateway did not answer in 5.0 s\")\n"
+                   "TimeoutError: gateway did not answer in 5.0 s\n");
         } else if (which == 1) {
-          line("ERROR", r.id, sess, "Unhandled exception in " + std::string(path));
-          out += "Traceback (most recent call last):\n";
-          out += "  File \"/srv/" + service + "/app.py\", line 120, in dispatch\n";
-          out += "    return await handler(request)\n";
-          out += "KeyError: 'cart_id'\n";
+          line("ERROR", r.id, sess, "Unhandled exception in " + std::string(path),
+               "Traceback (most recent call last):\n"
+               "  File \"/srv/" +
+                   service +
+                   "/app.py\", line 120, in dispatch\n"
+                   "    return await handler(request)\n"
+                   "KeyError: 'cart_id'\n");
         } else {
           line("CRITICAL", r.id, sess, "Database connection pool exhausted (32/32 in use)");
         }

@@ -50,6 +50,14 @@ struct Timestamp {
 /// 0-23, minute 0-59, second 0-60). The caller decides what may follow.
 std::size_t parse_timestamp(std::string_view text, Timestamp& out);
 
+/// Parses epoch time written as a number, whole: seconds with an optional
+/// fraction ("1700000000.123456", Python's %(created)f), or whole
+/// milliseconds, microseconds or nanoseconds, told apart by magnitude (pino's
+/// and Go's ms, OpenTelemetry's timeUnixNano). Digits are read exactly (no
+/// floating point). The result is UTC. False for anything else, negative or
+/// exponent forms included.
+bool parse_epoch(std::string_view text, Timestamp& out);
+
 /// True when `line` begins an entry: a timestamp followed by whitespace or the
 /// end of the line. Every other line continues the entry before it.
 bool starts_entry(std::string_view line);
@@ -122,12 +130,11 @@ inline bool session_matches(std::string_view logged, std::string_view query) {
 }
 
 /// The literal every line whose session matches `query` contains: the fast
-/// scanner searches for it and parses only the lines that have it.
+/// scanner searches for it and parses only the lines that have it. Only the
+/// id's first characters, whatever key it is written under (session=,
+/// "session_id": in JSON, logfmt's session_id=).
 inline std::string session_needle(std::string_view query) {
-  std::string needle(kSessionKey);
-  needle += kKeyValueSeparator;
-  needle += query.substr(0, kMinCutSession);
-  return needle;
+  return std::string(query.substr(0, kMinCutSession));
 }
 
 /// The literal every line whose request is `id` contains: the id itself,

@@ -9,12 +9,25 @@ namespace tracegrep {
 
 namespace {
 
+// The keys of JSON and logfmt fields that hold the ids.
+void add_key_options(CLI::App* cmd, KeyArgs& keys) {
+  cmd->add_option("--request-key", keys.request,
+                  "JSON/logfmt key of the request id, replacing the defaults (repeatable; dotted: nested)")
+      ->type_name("KEY")
+      ->allow_extra_args(false);
+  cmd->add_option("--session-key", keys.session,
+                  "JSON/logfmt key of the session id, replacing the defaults (repeatable)")
+      ->type_name("KEY")
+      ->allow_extra_args(false);
+}
+
 // The options of the subcommands that read logs (files or the index).
 void add_source_options(CLI::App* cmd, std::vector<std::string>& files, std::string& db, std::string& since,
-                        std::string& until) {
+                        std::string& until, KeyArgs& keys) {
   cmd->add_option("--since", since, "Only entries at or after TIME")->type_name("TIME");
   cmd->add_option("--until", until, "Only entries up to TIME")->type_name("TIME");
   cmd->add_option("--db", db, "Read the index at PATH instead of files")->type_name("PATH");
+  add_key_options(cmd, keys);
   cmd->add_option("FILE", files, "Logs to read; none: the index (from a terminal) or stdin")->type_name("");
 }
 
@@ -65,6 +78,7 @@ ParsedArgs parse_args(int argc, char** argv) {
       ->take_all();
   app.add_option("--db", a.db, "Search the index at PATH instead of files (see: tracegrep index)")
       ->type_name("PATH");
+  add_key_options(&app, parsed.keys);
   app.add_option("FILE", a.files, "Files to search, plain or gzip; - or none: stdin")->type_name("");
 
   IndexArgs& x = parsed.index;
@@ -76,6 +90,7 @@ ParsedArgs parse_args(int argc, char** argv) {
   index->add_flag("--status", x.status, "Print what the index holds and exit");
   index->add_option("--max-entry-size", x.max_entry_size, "Keep at most SIZE bytes of an entry (default 1M)")
       ->type_name("SIZE");
+  add_key_options(index, parsed.keys);
   index->add_option("FILE", x.files, "Logs to add, plain or gzip; - reads stdin continuously")->type_name("");
   index->footer(std::string(kIndexFooter));
   TimelineArgs& t = parsed.timeline;
@@ -96,7 +111,7 @@ ParsedArgs parse_args(int argc, char** argv) {
   tl->add_option("--color,--colour", t.color, "Colour: auto, always or never")
       ->type_name("WHEN")
       ->check(CLI::IsMember({"auto", "always", "never"}));
-  add_source_options(tl, t.files, t.db, t.since, t.until);
+  add_source_options(tl, t.files, t.db, t.since, t.until, parsed.keys);
   RequestsArgs& q = parsed.requests;
   CLI::App* rq =
       app.add_subcommand("requests", "A table of requests: start, duration, entries, highest level");
@@ -104,12 +119,12 @@ ParsedArgs parse_args(int argc, char** argv) {
   rq->add_option("-l,--level", q.level, "Only requests that reached LEVEL or higher")->type_name("LEVEL");
   rq->add_option("--slowest", q.slowest, "The N longest requests, longest first")->type_name("N");
   rq->add_flag("--json", q.json, "One JSON object per request and line");
-  add_source_options(rq, q.files, q.db, q.since, q.until);
+  add_source_options(rq, q.files, q.db, q.since, q.until, parsed.keys);
   SessionsArgs& ss = parsed.sessions;
   CLI::App* se =
       app.add_subcommand("sessions", "A table of sessions: first and last seen, requests, entries, errors");
   se->add_flag("--json", ss.json, "One JSON object per session and line");
-  add_source_options(se, ss.files, ss.db, ss.since, ss.until);
+  add_source_options(se, ss.files, ss.db, ss.since, ss.until, parsed.keys);
   try {
     app.parse(argc, argv);
     a.max_count_given = max_count->count() > 0;

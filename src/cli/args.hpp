@@ -30,7 +30,7 @@ struct ScanArgs {
   bool line_numbers = false;
   bool count = false;
   bool json = false;
-  bool quiet = false;            ///< -q: no output, exit status only, stop at the first match
+  bool quiet = false;  ///< -q: no output, exit status only, stop at the first match
   std::uint64_t max_count = 0;
   bool max_count_given = false;  ///< -m was given (-m 0 reads nothing, as grep)
 };
@@ -83,10 +83,17 @@ struct SessionsArgs {
 
 enum class Command { kScan, kIndex, kTimeline, kRequests, kSessions };
 
+/// --request-key and --session-key, taken by every command that reads logs.
+struct KeyArgs {
+  std::vector<std::string> request;
+  std::vector<std::string> session;
+};
+
 /// What parse_args decided: run with these args, or exit now with a code
 /// (after --help, --version or a usage error, already printed).
 struct ParsedArgs {
   std::optional<int> exit_code;
+  KeyArgs keys;
   Command command = Command::kScan;
   ScanArgs scan;
   IndexArgs index;

@@ -9,6 +9,7 @@
 #include "cli/index_cmd.hpp"
 #include "cli/plan.hpp"
 #include "cli/timeline_cmd.hpp"
+#include "parse/fields.hpp"
 #include "search/searcher.hpp"
 
 namespace tracegrep {
@@ -53,6 +54,7 @@ int run(int argc, char** argv) {
   std::signal(SIGXFSZ, SIG_IGN);
   const ParsedArgs parsed = parse_args(argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
+  fields::set_id_keys(parsed.keys.request, parsed.keys.session);
   if (parsed.command == Command::kIndex) return index_command(parsed.index);
   if (parsed.command == Command::kTimeline) return timeline_command(parsed.timeline);
   if (parsed.command == Command::kRequests) return requests_command(parsed.requests);

@@ -7,6 +7,7 @@
 #include "cli/index_cmd.hpp"
 #include "cli/plan.hpp"
 #include "cli/run.hpp"
+#include "print/entry_json.hpp"
 #include "print/timeline_json.hpp"
 #include "print/timeline_printer.hpp"
 
@@ -33,11 +34,21 @@ class Collector : public EntrySink {
     it.has_ts = h.has_ts;
     it.ts = h.ts;
     it.level = h.level;
-    it.level_text = std::string(h.level_text);
+    it.level_text = std::string(shown_level(h));
     it.request = std::string(h.req);
     it.session = std::string(h.session);
-    it.message = std::string(h.message);
-    if (!requests && !sessions) it.tag = std::string(h.tag);  // the summaries need no attributes
+    decode_message(h, it.message);
+    if (!h.detail.empty()) {  // a JSON line's traceback: continuation lines, as in text
+      std::string detail;
+      decode_detail(h, detail);
+      std::string_view d = detail;
+      for (auto nl = d.find('\n'); !d.empty(); nl = d.find('\n')) {
+        it.continuation.emplace_back(d.substr(0, nl));
+        d.remove_prefix(nl == std::string_view::npos ? d.size() : nl + 1);
+      }
+    }
+    if (!requests && !sessions)  // the summaries need no attributes
+      append_attrs(it.attrs, h, e.text.substr(0, e.text.find('\n')));
     it.cut = e.cut;
     std::string_view rest = e.text;
     const auto nl = rest.find('\n');

@@ -2,6 +2,7 @@
 // scanning, because starts_entry() runs on every line of every log.
 #include "tracegrep/format.hpp"
 
+#include <algorithm>
 #include <array>
 
 #if defined(__SSE2__)
@@ -165,6 +166,47 @@ std::size_t parse_timestamp(std::string_view text, Timestamp& out) {
   out.frac_digits = frac_digits;
   out.utc = utc;
   return pos;
+}
+
+bool parse_epoch(std::string_view text, Timestamp& out) {
+  std::size_t i = 0;
+  std::uint64_t whole = 0;
+  while (i < text.size() && is_digit(text[i])) {
+    if (i == 19) return false;  // beyond nanoseconds in 2286
+    whole = whole * 10 + static_cast<std::uint64_t>(text[i] - '0');
+    ++i;
+  }
+  if (i == 0) return false;
+  std::int32_t nanos = 0;
+  std::uint8_t frac_digits = 0;
+  if (i < text.size() && text[i] == '.') {
+    std::size_t n = 0;
+    while (i + 1 + n < text.size() && is_digit(text[i + 1 + n])) ++n;
+    if (n == 0) return false;
+    for (std::size_t k = 0; k < 9; ++k) nanos = nanos * 10 + (k < n ? text[i + 1 + k] - '0' : 0);
+    frac_digits = static_cast<std::uint8_t>(std::min<std::size_t>(n, 9));
+    i += 1 + n;
+  }
+  if (i != text.size()) return false;
+  std::uint64_t seconds = whole;
+  if (frac_digits == 0) {  // a whole number: its magnitude says the unit
+    if (whole >= 100'000'000'000'000'000ULL) {
+      seconds = whole / 1'000'000'000, nanos = static_cast<std::int32_t>(whole % 1'000'000'000),
+      frac_digits = 9;
+    } else if (whole >= 100'000'000'000'000ULL) {
+      seconds = whole / 1'000'000, nanos = static_cast<std::int32_t>(whole % 1'000'000 * 1000),
+      frac_digits = 6;
+    } else if (whole >= 100'000'000'000ULL) {
+      seconds = whole / 1000, nanos = static_cast<std::int32_t>(whole % 1000 * 1'000'000), frac_digits = 3;
+    }
+  } else if (whole >= 100'000'000'000ULL) {
+    return false;  // a fraction of milliseconds: not a form anyone writes
+  }
+  out.seconds = static_cast<std::int64_t>(seconds);
+  out.nanos = nanos;
+  out.frac_digits = frac_digits;
+  out.utc = true;
+  return true;
 }
 
 bool starts_entry(std::string_view line) {

@@ -95,9 +95,10 @@ const char* Assembler::process_line(const char* line, const char* end, Flow& /*f
   // no ids), and the lines between are not looked at.
   const bool timed = parse_header(text, header_);
   bool begins = timed;
-  if (timed)
+  if (timed) {
     boundary_.reset();  // what begins() would decide, without parsing the time again
-  else if (!filter_.skipper())
+    if (header_.open_quote) boundary_.open_quote();
+  } else if (!filter_.skipper())
     begins = boundary_.begins(text) || at_input_start_;
   at_input_start_ = false;
   if (begins && filter_.accepts_header(header_)) {

@@ -33,11 +33,22 @@ bool looks_like_continuation(std::string_view line) {
 }
 
 bool EntryBoundary::begins(std::string_view line) {
-  if (format::starts_entry(line)) {
-    in_traceback_ = false;
+  if (format::starts_entry(line) || begins_structured(line)) {
+    in_traceback_ = in_quote_ = false;
     return true;
   }
   const std::string_view l = chomp(line);
+  if (in_quote_) {
+    for (std::size_t i = 0; i < l.size(); ++i) {
+      if (l[i] == '\\') {
+        ++i;
+      } else if (l[i] == '"') {
+        in_quote_ = false;
+        break;
+      }
+    }
+    return false;
+  }
   if (starts_with(l, "Traceback (most recent call last):")) {
     in_traceback_ = true;
     return false;

@@ -23,10 +23,18 @@ class EntryBoundary {
   /// given in order: whether a traceback is open is remembered.
   bool begins(std::string_view line);
   /// A new input, or a position known to begin an entry.
-  void reset() { in_traceback_ = false; }
+  void reset() {
+    in_traceback_ = false;
+    in_quote_ = false;
+  }
+  /// The entry just begun left a logfmt quote open (Header::open_quote): the
+  /// lines up to the one that closes it continue it, unless one begins with
+  /// a timestamp or is a JSON object.
+  void open_quote() { in_quote_ = true; }
 
  private:
   bool in_traceback_ = false;
+  bool in_quote_ = false;
 };
 
 /// True when an untimed line looks like a continuation outside a traceback.

@@ -4,7 +4,12 @@
 namespace tracegrep {
 
 void build_message(const Header& header, std::string_view text, std::string& out) {
-  out.assign(header.message);
+  out.clear();
+  decode_message(header, out);
+  if (!header.detail.empty()) {
+    out += '\n';
+    decode_detail(header, out);
+  }
   const auto first_nl = text.find('\n');
   if (first_nl == std::string_view::npos) return;
   std::string_view rest = text.substr(first_nl + 1);

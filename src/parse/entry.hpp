@@ -41,8 +41,9 @@ class EntrySink {
   virtual void idle() {}
 };
 
-/// The entry's message: the header's message, then each continuation line
-/// (without its line end), joined by '\n'.
+/// The entry's message: the header's message, then a JSON or logfmt line's
+/// exception text, then each continuation line (without its line end),
+/// joined by '\n'.
 void build_message(const Header& header, std::string_view text, std::string& out);
 
 }  // namespace tracegrep

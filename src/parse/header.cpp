@@ -17,6 +17,8 @@
 // session). Unset ids (none, None, null, -, empty, all zeros) are no ids.
 #include "parse/header.hpp"
 
+#include "parse/structured.hpp"
+
 namespace tracegrep {
 namespace {
 
@@ -208,12 +210,37 @@ std::size_t trailing_tag(std::string_view line, Header& out) {
 
 }  // namespace
 
+std::string_view layout_name(Layout layout) {
+  switch (layout) {
+    case Layout::kJson:
+      return "json";
+    case Layout::kLogfmt:
+      return "logfmt";
+    case Layout::kText:
+      break;
+  }
+  return "text";
+}
+
+void decode_message(const Header& header, std::string& out) {
+  if (header.layout == Layout::kText)
+    out += header.message;
+  else
+    structured::append_decoded(header.layout, header.message, out);
+}
+
+void decode_detail(const Header& header, std::string& out) {
+  if (!header.detail.empty()) structured::append_decoded(header.layout, header.detail, out);
+}
+
 bool parse_header(std::string_view line, Header& out) {
   line = chomp(line);
   out = Header{};
   const std::size_t ts_len = format::parse_timestamp(line, out.ts);
   if (ts_len == 0 || !field_ends(line, ts_len)) {
-    out.ts = {};
+    if (begins_structured(line) ? structured::parse_json(line, out) : structured::parse_logfmt(line, out))
+      return true;
+    out = Header{};
     out.message = line;
     // An untimed entry may still say its level before a colon, as uvicorn's
     // and gunicorn's lines do: "INFO:     127.0.0.1:51234 - \"GET / HTTP/1.1\" 200".

@@ -3,14 +3,24 @@
 // whether the line begins an entry.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "tracegrep/format.hpp"
 
 namespace tracegrep {
 
+/// How a line is written: text (a timestamp first, then fields and a tag),
+/// a JSON object, or logfmt pairs. Recognised line by line, without options.
+enum class Layout : std::uint8_t { kText, kJson, kLogfmt };
+
+/// "text", "json", "logfmt".
+std::string_view layout_name(Layout layout);
+
 /// The fields of an entry's first line. Views point into the parsed line.
 struct Header {
+  Layout layout = Layout::kText;
   bool has_ts = false;
   format::Timestamp ts;
   format::Level level = format::Level::kNone;
@@ -19,13 +29,39 @@ struct Header {
   std::string_view tag;      ///< the whole tag, brackets included; empty if none
   std::string_view req;      ///< empty when absent or "none"
   std::string_view session;  ///< empty when absent or "none"
-  std::string_view message;  ///< the rest of the line, without "\r\n"
+  std::string_view message;  ///< the rest of the line, without "\r\n"; JSON and logfmt: the
+                             ///< message field as written (see `escaped`)
+  std::string_view detail;   ///< JSON and logfmt: the exception field as written, if any
+  bool escaped = false;      ///< message or detail hold escapes: read them with decode_message
+  bool open_quote = false;   ///< logfmt: a quoted value goes on over the next lines
 };
 
-/// Parses `line` (with or without its '\n'). Returns false, leaving `out`
-/// describing a timestamp-less line whose message is the whole line, when the
-/// line does not begin an entry (format::starts_entry).
+/// Parses `line` (with or without its '\n'). A JSON object or a logfmt line
+/// with a time, level or message key begins an entry (with or without a
+/// time: has_ts says); a text line does when it starts with a timestamp
+/// (format::starts_entry). Returns false otherwise, leaving `out`
+/// describing a timestamp-less line whose message is the whole line.
 bool parse_header(std::string_view line, Header& out);
+
+/// The level as --json and timelines show it: as written, or its name when
+/// a number was written (pino's 30, OpenTelemetry's 17).
+inline std::string_view shown_level(const Header& h) {
+  if (!h.level_text.empty() && h.level_text[0] >= '0' && h.level_text[0] <= '9')
+    return format::level_name(h.level);
+  return h.level_text;
+}
+
+/// Appends the first line's message as text: a JSON or logfmt line's
+/// message field decoded; a text line's message as it is.
+void decode_message(const Header& header, std::string& out);
+/// Appends the exception text of a JSON or logfmt line, decoded (its lines
+/// are the entry's continuation lines); nothing for a text line.
+void decode_detail(const Header& header, std::string& out);
+
+/// True when a line that does not begin with a timestamp still begins an
+/// entry by its shape alone: a JSON object's "{". Lets a file be cut for a
+/// parallel scan at such a line.
+inline bool begins_structured(std::string_view line) { return !line.empty() && line[0] == '{'; }
 
 /// Calls fn(key, value) for each pair of a tag that parse_header accepted,
 /// including req and session; `none` values are passed as written. Pairs

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "parse/header.hpp"
+#include "parse/structured.hpp"
 #include "print/escape.hpp"
 
 namespace tracegrep {
@@ -39,22 +40,38 @@ void append_entry_json(std::string& out, const EntryFields& f) {
   append_json_string(out, f.file);
   out += ",\"line\":";
   out += fmt::format_int(f.line).str();
-  bool any_attr = false;
-  for_each_tag_pair(f.tag, [&](std::string_view key, std::string_view value) {
+  if (!f.attrs.empty()) {
+    out += ",\"attrs\":{";
+    out += f.attrs;
+    out += '}';
+  }
+  if (f.cut) out += ",\"cut\":true";
+}
+
+void append_attrs(std::string& out, const Header& header, std::string_view first_line) {
+  const std::size_t start = out.size();
+  auto member = [&out, start](std::string_view key, std::string_view value, bool json_text) {
+    if (out.size() != start) out += ',';
+    append_json_string(out, key);
+    out += ':';
+    if (json_text)
+      out += value;
+    else
+      append_json_string(out, value);
+  };
+  if (header.layout != Layout::kText) {
+    structured::for_each_attr(header.layout, chomp(first_line), member);
+    return;
+  }
+  for_each_tag_pair(header.tag, [&](std::string_view key, std::string_view value) {
     if (key == format::kRequestKey || key == format::kSessionKey || key == "trace_id" ||
         key == "otelTraceID" || key == "session_id")
       return;  // the ids themselves: "req" and "session"
-    out += any_attr ? "," : ",\"attrs\":{";
-    any_attr = true;
-    append_json_string(out, key);
-    out += ':';
     if (format::is_unset_id(value))
-      out += "null";
+      member(key, "null", true);
     else
-      append_json_string(out, value);
+      member(key, value, false);
   });
-  if (any_attr) out += '}';
-  if (f.cut) out += ",\"cut\":true";
 }
 
 }  // namespace tracegrep

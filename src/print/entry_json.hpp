@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "parse/header.hpp"
 #include "tracegrep/format.hpp"
 
 namespace tracegrep {
@@ -20,9 +21,15 @@ struct EntryFields {
   std::string_view message;  ///< the message and its continuation lines, '\n'-joined
   std::string_view file;
   std::uint64_t line = 0;
-  std::string_view tag;  ///< the whole tag: its other pairs are "attrs"
+  std::string_view attrs;  ///< the "attrs" object's members (append_attrs), or empty
   bool cut = false;
 };
+
+/// Appends the members of an entry's "attrs": the pairs of a text line's
+/// tag other than its ids, or the fields of a JSON or logfmt line that are
+/// not its time, level, message, exception or ids. `first_line` is the
+/// line `header` was parsed from.
+void append_attrs(std::string& out, const Header& header, std::string_view first_line);
 
 /// Appends {"ts":..,"level":..,"req":..,"session":..,"msg":..,"file":..,
 /// "line":N[,"attrs":{..}][,"cut":true] without the closing brace, so that

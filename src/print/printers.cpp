@@ -140,9 +140,11 @@ Flow TextPrinter::late_lines(std::string_view lines) {
 Flow JsonPrinter::entry(const Entry& e) {
   const Header& h = *e.header;
   build_message(h, e.text, message_);
+  attrs_.clear();
+  append_attrs(attrs_, h, e.text.substr(0, e.text.find('\n')));
   line_.clear();
-  append_entry_json(line_,
-                    {h.has_ts, h.ts, h.level_text, h.req, h.session, message_, name_, e.line, h.tag, e.cut});
+  append_entry_json(
+      line_, {h.has_ts, h.ts, shown_level(h), h.req, h.session, message_, name_, e.line, attrs_, e.cut});
   line_ += "}\n";
   out_.write(line_);
   return out_.closed() ? Flow::kStop : Flow::kContinue;

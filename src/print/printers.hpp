@@ -51,6 +51,7 @@ class JsonPrinter : public EntrySink {
   std::string name_;
   std::string line_;
   std::string message_;
+  std::string attrs_;
 };
 
 class CountPrinter : public EntrySink {

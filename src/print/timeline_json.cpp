@@ -36,7 +36,7 @@ std::string item_json(const timeline::Item& it) {
   for (const auto& c : it.continuation) msg += "\n" + c;
   std::string out;
   append_entry_json(out, {it.has_ts, it.ts, it.level_text, it.request, it.session, msg, it.source, it.line,
-                          it.tag, it.cut});
+                          it.attrs, it.cut});
   return out;
 }
 

@@ -63,9 +63,9 @@ void Searcher::explain_no_entries(const Source& source) {
   append_terminal_safe(first, c.first_line);
   const char* why = nullptr;
   if (c.timed == 0)
-    why = "no line begins with a timestamp tracegrep reads";
+    why = "no line matched a known layout";
   else if (options_.ids_asked && c.tagged == 0)
-    why = "no line has a [req=...|session=...] tag";
+    why = "no line has a request or session id";
   if (why)
     reporter_.notice(source.name().display,
                      fmt::format("{} (first line: \"{}\"); see LOG FORMAT in tracegrep(1)", why, first));

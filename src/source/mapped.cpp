@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "parse/header.hpp"
+
 namespace tracegrep {
 namespace {
 
@@ -133,8 +135,13 @@ off_t split_point(int fd, off_t size) {
   if (got <= 0) return -1;
   buf.resize(static_cast<std::size_t>(got));
   for (std::size_t nl = buf.find('\n'); nl != std::string::npos; nl = buf.find('\n', nl + 1)) {
-    const std::string_view line = std::string_view(buf).substr(nl + 1, 64);
-    if (format::starts_entry(line.substr(0, line.find('\n')))) return mid + static_cast<off_t>(nl) + 1;
+    const std::string_view rest = std::string_view(buf).substr(nl + 1);
+    const std::size_t end = rest.find('\n');
+    if (end == std::string_view::npos) break;
+    // A line that begins an entry by itself: a timestamp first, a JSON
+    // object, a logfmt line (untimed text lines depend on what precedes).
+    Header h;
+    if (parse_header(rest.substr(0, end), h)) return mid + static_cast<off_t>(nl) + 1;
   }
   return -1;
 }

@@ -30,7 +30,7 @@ struct Item {
   std::string session;
   std::string message;                    ///< the first line's message
   std::vector<std::string> continuation;  ///< the lines after it
-  std::string tag;                        ///< the whole tag (its other pairs are attributes)
+  std::string attrs;                      ///< its attributes: members of a JSON object
   bool cut = false;                       ///< the entry was cut at the size limit
 };
 

@@ -329,10 +329,8 @@ TEST_CASE("never silent: an input in a layout tracegrep cannot read is named, on
   SHOW(r);
   CHECK(r.status == 1);  // nothing matched: the notices do not change that
   CHECK(r.err.find(tmp.path("plain.txt") +
-                   ": no line begins with a timestamp tracegrep reads (first line: \"just some text\")") !=
-        std::string::npos);
-  CHECK(r.err.find(tmp.path("untagged.log") + ": no line has a [req=...|session=...] tag") !=
-        std::string::npos);
+                   ": no line matched a known layout (first line: \"just some text\")") != std::string::npos);
+  CHECK(r.err.find(tmp.path("untagged.log") + ": no line has a request or session id") != std::string::npos);
   CHECK(r.err.find("\\x1b[2Jclear screen") !=
         std::string::npos);  // log content never reaches the terminal raw
   CHECK(r.err.find('\x1b') == std::string::npos);
@@ -344,8 +342,7 @@ TEST_CASE("never silent: an input in a layout tracegrep cannot read is named, on
   CHECK(l.err.find("untagged.log") == std::string::npos);
 }
 
-TEST_CASE("grep's -q and -m 0: exit status only, the first match ends the run, -m 0 reads nothing",
-          "[e2e]") {
+TEST_CASE("grep's -q and -m 0: exit status only, the first match ends the run, -m 0 reads nothing", "[e2e]") {
   TempDir tmp;
   // A FIFO with no writer: opening it would block. Reaching it would hang the run.
   const std::string fifo = tmp.path("never.fifo");
@@ -363,8 +360,8 @@ TEST_CASE("grep's -q and -m 0: exit status only, the first match ends the run, -
   CHECK(after_error.err.find("nope.log: No such file or directory") != std::string::npos);
   CHECK(run_tracegrep({"-q", "-s", "ffffffff", "nope.log", "app.log"}).status == 2);
   // grep agrees on the same files, for the same exit statuses.
-  CHECK(run("/bin/sh", {"-c", "cd '" + testdata("") + "' && grep -q d6b31697 nope.log app.log 2>/dev/null"}).status ==
-        0);
+  CHECK(run("/bin/sh", {"-c", "cd '" + testdata("") + "' && grep -q d6b31697 nope.log app.log 2>/dev/null"})
+            .status == 0);
   // -m 0: nothing read, nothing printed, exit 1 (the FIFO is never opened).
   const auto zero = run_tracegrep({"-m", "0", "-l", "info", fifo, "app.log"});
   CHECK(zero.status == 1);

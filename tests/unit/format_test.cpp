@@ -100,8 +100,16 @@ TEST_CASE("session_matches: equal, or one a prefix of the other", "[format]") {
 }
 
 TEST_CASE("needles are contained in every line they must find", "[format]") {
-  CHECK(session_needle("12345678abcdef") == "session=1234");
-  CHECK(session_needle("ab") == "session=ab");
+  // A session is written cut, and under different keys in each layout: the
+  // needle is the part every matching line holds.
+  for (const std::string_view line :
+       {"2024-01-15 10:30:15,123 - INFO - [req=a|session=12345678] - m", R"({"session_id": "12345678"})",
+        "time=x session_id=12345678 msg=m", R"({"extra": {"sessionId": "123456789abc"}})"}) {
+    INFO(line);
+    CHECK(line.find(session_needle("12345678abcdef")) != std::string_view::npos);
+    CHECK(line.find(session_needle("1234")) != std::string_view::npos);
+  }
+  CHECK(session_needle("ab") == "ab");
   CHECK(request_needle("a1b2c3d4") == "a1b2c3d4");  // under req= or trace_id=
 }
 

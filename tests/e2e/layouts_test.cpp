@@ -1,0 +1,91 @@
+// JSON lines and logfmt through the real binary: mixed with text in one
+// file, their fields under "attrs", the id keys replaced, and the notice
+// for an input in no known layout.
+#include <catch2/catch.hpp>
+
+#include "support/subprocess.hpp"
+
+using namespace tracegrep::test;
+
+namespace {
+
+const char* kMixed =
+    "2024-01-15 10:30:15,100 - INFO - [req=r1|session=s1234567] - text line\n"
+    "{\"time\":\"2024-01-15T10:30:15.200\",\"level\":\"ERROR\",\"msg\":\"json line\",\"request_id\":\"r1\","
+    "\"session_id\":\"s1234567\",\"user\":{\"id\":7}}\n"
+    "time=2024-01-15T10:30:15.300 level=warn msg=\"logfmt line\" request_id=r1 session_id=s1234567 shard=3\n"
+    "{\"time\":\"2024-01-15T10:30:15.400\",\"level\":\"info\",\"msg\":\"other\",\"request_id\":\"r2\"}\n"
+    "  an indented line after JSON: its continuation\n"
+    "print() output, an entry of its own\n";
+
+}  // namespace
+
+TEST_CASE("text, JSON and logfmt lines in one file are each an entry, found by -r and -s", "[e2e][layouts]") {
+  TempDir tmp;
+  const std::string log = tmp.path("mixed.log");
+  write_file(log, kMixed);
+  const Result r = run_tracegrep({"-r", "r1", log});
+  REQUIRE(r.status == 0);
+  CHECK(
+      r.out ==
+      "2024-01-15 10:30:15,100 - INFO - [req=r1|session=s1234567] - text line\n"
+      "{\"time\":\"2024-01-15T10:30:15.200\",\"level\":\"ERROR\",\"msg\":\"json line\",\"request_id\":\"r1\","
+      "\"session_id\":\"s1234567\",\"user\":{\"id\":7}}\n"
+      "time=2024-01-15T10:30:15.300 level=warn msg=\"logfmt line\" request_id=r1 session_id=s1234567 "
+      "shard=3\n");
+  const Result s = run_tracegrep({"-c", "-s", "s1234567abcdef", log});
+  CHECK(s.out == "3\n");
+  const Result r2 =
+      run_tracegrep({"-r", "r2", log});  // the JSON line keeps its continuation, not the print()
+  CHECK(r2.out ==
+        "{\"time\":\"2024-01-15T10:30:15.400\",\"level\":\"info\",\"msg\":\"other\",\"request_id\":\"r2\"}\n"
+        "  an indented line after JSON: its continuation\n");
+  const Result l = run_tracegrep({"-c", "-l", "warning", log});
+  CHECK(l.out == "2\n");
+}
+
+TEST_CASE("JSON output of JSON and logfmt entries: normalised fields, the rest under attrs",
+          "[e2e][layouts]") {
+  TempDir tmp;
+  const std::string log = tmp.path("mixed.log");
+  write_file(log, kMixed);
+  const Result r = run_tracegrep({"--json", "-r", "r1", log});
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find(
+            "{\"ts\":\"2024-01-15T10:30:15.200\",\"level\":\"ERROR\",\"req\":\"r1\",\"session\":\"s1234567\","
+            "\"msg\":\"json line\",\"file\":\"" +
+            log + "\",\"line\":2,\"attrs\":{\"user.id\":7}}\n") != std::string::npos);
+  CHECK(r.out.find(
+            "\"level\":\"WARN\",\"req\":\"r1\",\"session\":\"s1234567\",\"msg\":\"logfmt line\",\"file\":\"" +
+            log + "\",\"line\":3,\"attrs\":{\"shard\":\"3\"}}\n") != std::string::npos);
+}
+
+TEST_CASE("the id keys can be named (--request-key, --session-key) in scans, the index and timelines",
+          "[e2e][layouts]") {
+  TempDir tmp;
+  const std::string log = tmp.path("custom.log");
+  write_file(log,
+             "{\"ts\":1705314615.1,\"level\":\"info\",\"msg\":\"a\",\"ctx\":{\"txn\":\"T1\"},\"request_id\":"
+             "\"R1\"}\n"
+             "{\"ts\":1705314615.2,\"level\":\"info\",\"msg\":\"b\",\"ctx\":{\"txn\":\"T1\"},\"request_id\":"
+             "\"R2\"}\n");
+  CHECK(run_tracegrep({"-c", "-r", "T1", log}).out == "0\n");
+  CHECK(run_tracegrep({"-c", "-r", "R1", log}).out == "1\n");
+  CHECK(run_tracegrep({"-c", "-r", "T1", "--request-key", "ctx.txn", log}).out == "2\n");
+  const std::string db = tmp.path("i.db");
+  REQUIRE(run_tracegrep({"index", "-q", "--db", db, "--request-key", "txn", log}).status == 0);
+  CHECK(run_tracegrep({"--db", db, "-c", "-r", "T1", "--request-key", "txn"}).out == "2\n");
+  const Result t = run_tracegrep({"timeline", "-r", "T1", "--request-key", "txn", log});
+  CHECK(t.status == 0);
+  CHECK(t.out.find("entries 2") != std::string::npos);
+}
+
+TEST_CASE("an input in no known layout is named on stderr with its first line", "[e2e][layouts]") {
+  TempDir tmp;
+  const std::string log = tmp.path("odd.log");
+  write_file(log, "{\"broken json\": \n[1,2,3]\n");
+  const Result r = run_tracegrep({"-r", "x", log});
+  CHECK(r.status == 1);
+  CHECK(r.err.find(log + ": no line matched a known layout (first line: \"{\"broken json\": \")") !=
+        std::string::npos);
+}
