@@ -125,6 +125,10 @@ ParsedArgs parse_args(int argc, char** argv) {
       app.add_subcommand("sessions", "A table of sessions: first and last seen, requests, entries, errors");
   se->add_flag("--json", ss.json, "One JSON object per session and line");
   add_source_options(se, ss.files, ss.db, ss.since, ss.until, parsed.keys);
+  CLI::App* ly = app.add_subcommand(
+      "layouts", "The layouts read with no option; with FILEs, what each was read as");
+  add_key_options(ly, parsed.keys);
+  ly->add_option("FILE", parsed.layouts.files, "Logs to look at, plain or gzip; - : stdin")->type_name("");
   try {
     app.parse(argc, argv);
     a.max_count_given = max_count->count() > 0;
@@ -132,6 +136,7 @@ ParsedArgs parse_args(int argc, char** argv) {
     if (tl->parsed()) parsed.command = Command::kTimeline;
     if (rq->parsed()) parsed.command = Command::kRequests;
     if (se->parsed()) parsed.command = Command::kSessions;
+    if (ly->parsed()) parsed.command = Command::kLayouts;
   } catch (const CLI::Success& e) {
     parsed.exit_code = app.exit(e);
   } catch (const CLI::ParseError& e) {

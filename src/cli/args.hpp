@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/layouts_cmd.hpp"
+
 namespace tracegrep {
 
 /// The raw values of the scan command line.
@@ -81,7 +83,7 @@ struct SessionsArgs {
   bool json = false;
 };
 
-enum class Command { kScan, kIndex, kTimeline, kRequests, kSessions };
+enum class Command { kScan, kIndex, kTimeline, kRequests, kSessions, kLayouts };
 
 /// --request-key and --session-key, taken by every command that reads logs.
 struct KeyArgs {
@@ -100,6 +102,7 @@ struct ParsedArgs {
   TimelineArgs timeline;
   RequestsArgs requests;
   SessionsArgs sessions;
+  LayoutsArgs layouts;
 };
 
 ParsedArgs parse_args(int argc, char** argv);

@@ -59,6 +59,7 @@ int run(int argc, char** argv) {
   if (parsed.command == Command::kTimeline) return timeline_command(parsed.timeline);
   if (parsed.command == Command::kRequests) return requests_command(parsed.requests);
   if (parsed.command == Command::kSessions) return sessions_command(parsed.sessions);
+  if (parsed.command == Command::kLayouts) return layouts_command(parsed.layouts);
   return scan(parsed.scan);
 }
 

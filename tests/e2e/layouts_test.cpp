@@ -89,3 +89,25 @@ TEST_CASE("an input in no known layout is named on stderr with its first line", 
   CHECK(r.err.find(log + ": no line matched a known layout (first line: \"{\"broken json\": \")") !=
         std::string::npos);
 }
+
+TEST_CASE("tracegrep layouts lists what is built in and tells what each file was read as", "[e2e][layouts]") {
+  const Result builtin = run_tracegrep({"layouts"});
+  REQUIRE(builtin.status == 0);
+  CHECK(builtin.out.find("  request    request_id req requestId") != std::string::npos);
+  CHECK(run_tracegrep({"layouts", "--request-key", "txn"}).out.find("  request    txn\n") != std::string::npos);
+  TempDir tmp;
+  write_file(tmp.path("mixed.log"), kMixed);
+  write_file(tmp.path("j.log"), "{\"ts\":1705314615,\"msg\":\"a\",\"req\":\"r\"}\n{\"msg\":\"b\"}\n");
+  write_file(tmp.path("odd.log"), "just words\nmore words\n");
+  const Result r = run_tracegrep({"layouts", tmp.path("mixed.log"), tmp.path("j.log"), tmp.path("odd.log"),
+                                  tmp.path("missing.log")});
+  CHECK(r.status == 2);  // the missing file
+  CHECK(r.out.find(tmp.path("mixed.log") +
+                   ": mixed, mostly json (5 entries: 1 text, 2 json, 1 logfmt, 1 untimed text; 4 with a time, 4 "
+                   "with ids)\n") != std::string::npos);
+  CHECK(r.out.find(tmp.path("j.log") + ": json (2 entries: 2 json; 1 with a time, 1 with ids)\n") !=
+        std::string::npos);
+  CHECK(r.out.find(tmp.path("odd.log") + ": no known layout (2 entries: 2 untimed text; 0 with a time, 0 with "
+                                         "ids) first line: \"just words\"\n") != std::string::npos);
+  CHECK(r.err.find("missing.log: No such file or directory") != std::string::npos);
+}

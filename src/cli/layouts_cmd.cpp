@@ -1,0 +1,125 @@
+#include "cli/layouts_cmd.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+
+#include "cli/plan.hpp"
+#include "parse/fields.hpp"
+#include "print/escape.hpp"
+#include "print/output.hpp"
+#include "report/reporter.hpp"
+#include "search/searcher.hpp"
+
+namespace tracegrep {
+namespace {
+
+// Counts each input's entries by the layout they were read as.
+class LayoutCounter : public EntrySink {
+ public:
+  explicit LayoutCounter(Output& out) : out_(out) {}
+  void begin_input(const InputName& name) override {
+    name_ = name.display;
+    counts_ = {};
+    timed_ = with_ids_ = entries_ = 0;
+    first_line_.clear();
+  }
+  Flow entry(const Entry& e) override {
+    const Header& h = *e.header;
+    ++entries_;
+    if (first_line_.empty()) first_line_ = std::string(e.text.substr(0, std::min<std::size_t>(e.text.find('\n'), 80)));
+    const bool untimed_text = h.layout == Layout::kText && !h.has_ts;
+    ++counts_[untimed_text ? 3 : static_cast<std::size_t>(h.layout)];
+    if (h.has_ts) ++timed_;
+    if (!h.req.empty() || !h.session.empty()) ++with_ids_;
+    return Flow::kContinue;
+  }
+  void end_input() override {
+    std::string name;
+    append_terminal_safe(name, name_);
+    if (entries_ == 0) {
+      out_.write(fmt::format("{}: empty\n", name));
+      return;
+    }
+    static constexpr std::array<std::string_view, 4> kNames{"text", "json", "logfmt", "untimed text"};
+    std::size_t best = 3;
+    for (std::size_t i = 0; i < 3; ++i)
+      if (counts_[i] > 0 && (best == 3 || counts_[i] > counts_[best])) best = i;
+    std::string parts;
+    for (std::size_t i = 0; i < counts_.size(); ++i) {
+      if (counts_[i] == 0) continue;
+      parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", counts_[i], kNames[i]);
+    }
+    std::string layout = best == 3 ? "no known layout" : std::string(kNames[best]);
+    if (best != 3 && counts_[best] + counts_[3] < entries_) layout = "mixed, mostly " + layout;
+    std::string line = fmt::format("{}: {} ({} {}: {}; {} with a time, {} with ids)", name, layout, entries_,
+                                   entries_ == 1 ? "entry" : "entries", parts, timed_, with_ids_);
+    if (best == 3) {
+      line += " first line: \"";
+      append_terminal_safe(line, first_line_);
+      line += '"';
+    }
+    line += '\n';
+    out_.write(line);
+  }
+
+ private:
+  Output& out_;
+  std::string name_;
+  std::array<std::uint64_t, 4> counts_{};
+  std::uint64_t timed_ = 0, with_ids_ = 0, entries_ = 0;
+  std::string first_line_;
+};
+
+std::string joined(fields::Role role) {
+  std::string out;
+  for (const auto& k : fields::keys_of(role)) out += (out.empty() ? "" : " ") + k;
+  return out;
+}
+
+void print_builtin(Output& out) {
+  using fields::Role;
+  out.write(
+      "Layouts read with no option, line by line (tracegrep(1), LOG FORMAT):\n"
+      "  text    a timestamp first, then the level, the tag [req=R|session=S] (or OpenTelemetry's\n"
+      "          [trace_id=T span_id=S ...]) and up to four fields such as %(name)s, in any order\n"
+      "  json    one JSON object per line\n"
+      "  logfmt  key=value pairs, values bare or quoted\n"
+      "Keys of JSON and logfmt fields (dotted: nested; the first listed wins):\n");
+  const std::array<std::pair<const char*, std::string>, 6> rows{{
+      {"time", joined(Role::kTime)},
+      {"level", joined(Role::kLevel) + " " + joined(Role::kLevelOtel) + " " + joined(Role::kLevelPython)},
+      {"message", joined(Role::kMessage)},
+      {"exception", joined(Role::kException)},
+      {"request", joined(Role::kRequest)},
+      {"session", joined(Role::kSession)},
+  }};
+  for (const auto& [what, keys] : rows) out.write(fmt::format("  {:<10} {}\n", what, keys));
+}
+
+}  // namespace
+
+int layouts_command(const LayoutsArgs& args) {
+  Output out(1);
+  Reporter reporter(&out);
+  if (args.files.empty()) {
+    print_builtin(out);
+    out.flush();
+    return kExitMatch;
+  }
+  ScanArgs s;
+  s.files = args.files;
+  std::string error;
+  const auto plan = make_plan(s, out, error);
+  if (!plan) {
+    reporter.error(error);
+    return kExitError;
+  }
+  LayoutCounter counter(out);
+  SearchOptions options = search_options(*plan);
+  Searcher searcher(options, reporter, out);
+  searcher.in_order(file_sources(*plan), counter);
+  return reporter.status(true);
+}
+
+}  // namespace tracegrep
