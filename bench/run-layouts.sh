@@ -45,6 +45,9 @@ add "json: tracegrep -l error"    "$tg -l error ${logs[json]}"
 add "json: jq select ERROR"       "jq -c 'select(.levelname==\"ERROR\")' ${logs[json]}"
 add "logfmt: tracegrep -l error"  "$tg -l error ${logs[logfmt]}"
 add "json: tracegrep index"       "rm -f $db $db-wal $db-shm $db.lock; $tg index -q --db $db ${logs[json]}"
+# The seed's layout stated as its format string: the --log-format reader.
+fmt='%(asctime)s - %(levelname)s - [req=%(request_id)s|session=%(session_id)s] - %(message)s'
+add "seed: --log-format -l error" "$tg -l error --log-format '$fmt' ${logs[seed]}"
 
 time_commands "$runs"
 print_table "command ($(du -h "${logs[json]}" | cut -f1) logs, median of $runs)"
@@ -57,6 +60,7 @@ echo "logfmt -s / rg -F         : $(ratio 6 7)"
 echo "jq / json -l error        : $(ratio 10 9)   (target >= 3: tracegrep that many times faster)"
 echo "json -l error / seed      : $(ratio 9 8)   (the cost of JSON over text)"
 echo "logfmt -l error / seed    : $(ratio 11 8)"
+echo "--log-format / built-in   : $(ratio 13 8)   (target <= 1.3; the same file, the same entries)"
 mbps=$(echo "scale=1; $(stat -c %s "${logs[json]}") / ${med[12]}" | bc -l)
 echo "json index                : $mbps MB/s   (target >= 100)"
 echo

@@ -19,6 +19,13 @@ void add_key_options(CLI::App* cmd, KeyArgs& keys) {
                   "JSON/logfmt key of the session id, replacing the defaults (repeatable)")
       ->type_name("KEY")
       ->allow_extra_args(false);
+  cmd->add_option("--log-format", keys.log_format,
+                  "The service's Python logging format string, verbatim, or @NAME from layouts.ini")
+      ->type_name("FMT");
+  cmd->add_option("--date-format", keys.date_format, "Its datefmt (strftime directives)")
+      ->type_name("DATEFMT");
+  cmd->add_option("--log-format-style", keys.log_format_style, "Its style: % (default), { or $")
+      ->type_name("STYLE");
 }
 
 // The options of the subcommands that read logs (files or the index).
@@ -125,8 +132,8 @@ ParsedArgs parse_args(int argc, char** argv) {
       app.add_subcommand("sessions", "A table of sessions: first and last seen, requests, entries, errors");
   se->add_flag("--json", ss.json, "One JSON object per session and line");
   add_source_options(se, ss.files, ss.db, ss.since, ss.until, parsed.keys);
-  CLI::App* ly = app.add_subcommand(
-      "layouts", "The layouts read with no option; with FILEs, what each was read as");
+  CLI::App* ly =
+      app.add_subcommand("layouts", "The layouts read with no option; with FILEs, what each was read as");
   add_key_options(ly, parsed.keys);
   ly->add_option("FILE", parsed.layouts.files, "Logs to look at, plain or gzip; - : stdin")->type_name("");
   try {

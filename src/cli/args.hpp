@@ -85,10 +85,14 @@ struct SessionsArgs {
 
 enum class Command { kScan, kIndex, kTimeline, kRequests, kSessions, kLayouts };
 
-/// --request-key and --session-key, taken by every command that reads logs.
+/// How lines are read, taken by every command that reads logs: the id keys
+/// of JSON and logfmt, and the user's layout (cli/layout_config.hpp).
 struct KeyArgs {
   std::vector<std::string> request;
   std::vector<std::string> session;
+  std::string log_format;
+  std::string date_format;
+  std::string log_format_style;
 };
 
 /// What parse_args decided: run with these args, or exit now with a code

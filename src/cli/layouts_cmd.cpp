@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "cli/layout_config.hpp"
 #include "cli/plan.hpp"
 #include "parse/fields.hpp"
 #include "print/escape.hpp"
@@ -16,6 +17,8 @@ namespace {
 
 // Counts each input's entries by the layout they were read as.
 class LayoutCounter : public EntrySink {
+  static constexpr std::size_t kUntimed = 4;  // after the Layout values
+
  public:
   explicit LayoutCounter(Output& out) : out_(out) {}
   void begin_input(const InputName& name) override {
@@ -27,9 +30,10 @@ class LayoutCounter : public EntrySink {
   Flow entry(const Entry& e) override {
     const Header& h = *e.header;
     ++entries_;
-    if (first_line_.empty()) first_line_ = std::string(e.text.substr(0, std::min<std::size_t>(e.text.find('\n'), 80)));
+    if (first_line_.empty())
+      first_line_ = std::string(e.text.substr(0, std::min<std::size_t>(e.text.find('\n'), 80)));
     const bool untimed_text = h.layout == Layout::kText && !h.has_ts;
-    ++counts_[untimed_text ? 3 : static_cast<std::size_t>(h.layout)];
+    ++counts_[untimed_text ? kUntimed : static_cast<std::size_t>(h.layout)];
     if (h.has_ts) ++timed_;
     if (!h.req.empty() || !h.session.empty()) ++with_ids_;
     return Flow::kContinue;
@@ -41,20 +45,21 @@ class LayoutCounter : public EntrySink {
       out_.write(fmt::format("{}: empty\n", name));
       return;
     }
-    static constexpr std::array<std::string_view, 4> kNames{"text", "json", "logfmt", "untimed text"};
-    std::size_t best = 3;
-    for (std::size_t i = 0; i < 3; ++i)
-      if (counts_[i] > 0 && (best == 3 || counts_[i] > counts_[best])) best = i;
+    static constexpr std::array<std::string_view, 5> kNames{"text", "json", "logfmt", "--log-format",
+                                                            "untimed text"};
+    std::size_t best = kUntimed;
+    for (std::size_t i = 0; i < kUntimed; ++i)
+      if (counts_[i] > 0 && (best == kUntimed || counts_[i] > counts_[best])) best = i;
     std::string parts;
     for (std::size_t i = 0; i < counts_.size(); ++i) {
       if (counts_[i] == 0) continue;
       parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", counts_[i], kNames[i]);
     }
-    std::string layout = best == 3 ? "no known layout" : std::string(kNames[best]);
-    if (best != 3 && counts_[best] + counts_[3] < entries_) layout = "mixed, mostly " + layout;
+    std::string layout = best == kUntimed ? "no known layout" : std::string(kNames[best]);
+    if (best != kUntimed && counts_[best] + counts_[kUntimed] < entries_) layout = "mixed, mostly " + layout;
     std::string line = fmt::format("{}: {} ({} {}: {}; {} with a time, {} with ids)", name, layout, entries_,
                                    entries_ == 1 ? "entry" : "entries", parts, timed_, with_ids_);
-    if (best == 3) {
+    if (best == kUntimed) {
       line += " first line: \"";
       append_terminal_safe(line, first_line_);
       line += '"';
@@ -66,7 +71,7 @@ class LayoutCounter : public EntrySink {
  private:
   Output& out_;
   std::string name_;
-  std::array<std::uint64_t, 4> counts_{};
+  std::array<std::uint64_t, 5> counts_{};
   std::uint64_t timed_ = 0, with_ids_ = 0, entries_ = 0;
   std::string first_line_;
 };
@@ -85,6 +90,7 @@ void print_builtin(Output& out) {
       "          [trace_id=T span_id=S ...]) and up to four fields such as %(name)s, in any order\n"
       "  json    one JSON object per line\n"
       "  logfmt  key=value pairs, values bare or quoted\n"
+      "  format  the service's own format string, given with --log-format (tried first)\n"
       "Keys of JSON and logfmt fields (dotted: nested; the first listed wins):\n");
   const std::array<std::pair<const char*, std::string>, 6> rows{{
       {"time", joined(Role::kTime)},
@@ -97,6 +103,30 @@ void print_builtin(Output& out) {
   for (const auto& [what, keys] : rows) out.write(fmt::format("  {:<10} {}\n", what, keys));
 }
 
+// The layouts named in the config file, for --log-format @NAME.
+bool print_named(Output& out, Reporter& reporter) {
+  std::vector<NamedLayout> named;
+  std::string error;
+  if (!read_named_layouts(named, error)) {
+    reporter.error(error);
+    return false;
+  }
+  out.write(fmt::format("Named layouts (--log-format @NAME), from {}:{}\n", layouts_file_path(),
+                        named.empty() ? " none" : ""));
+  for (const auto& n : named) {
+    std::string line = fmt::format("  @{:<9} ", n.name);
+    append_terminal_safe(line, n.spec.format);
+    if (!n.spec.datefmt.empty()) {
+      line += "   datefmt ";
+      append_terminal_safe(line, n.spec.datefmt);
+    }
+    if (n.spec.style != log_format::Style::kPercent)
+      line += n.spec.style == log_format::Style::kBrace ? "   style {" : "   style $";
+    out.write(line + "\n");
+  }
+  return true;
+}
+
 }  // namespace
 
 int layouts_command(const LayoutsArgs& args) {
@@ -104,8 +134,9 @@ int layouts_command(const LayoutsArgs& args) {
   Reporter reporter(&out);
   if (args.files.empty()) {
     print_builtin(out);
+    const bool ok = print_named(out, reporter);
     out.flush();
-    return kExitMatch;
+    return ok ? kExitMatch : kExitError;
   }
   ScanArgs s;
   s.files = args.files;

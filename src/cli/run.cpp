@@ -3,13 +3,17 @@
 // inputs or entries.
 #include "cli/run.hpp"
 
+#include <fmt/format.h>
+
 #include <csignal>
 
 #include "cli/args.hpp"
 #include "cli/index_cmd.hpp"
+#include "cli/layout_config.hpp"
 #include "cli/plan.hpp"
 #include "cli/timeline_cmd.hpp"
 #include "parse/fields.hpp"
+#include "parse/log_format.hpp"
 #include "search/searcher.hpp"
 
 namespace tracegrep {
@@ -54,7 +58,18 @@ int run(int argc, char** argv) {
   std::signal(SIGXFSZ, SIG_IGN);
   const ParsedArgs parsed = parse_args(argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
-  fields::set_id_keys(parsed.keys.request, parsed.keys.session);
+  fields::set_id_keys(parsed.keys.request, parsed.keys.session);  // before the layout: it names ids
+  log_format::Spec spec;
+  std::string error;
+  if (!resolve_layout(parsed.keys.log_format, parsed.keys.date_format, parsed.keys.log_format_style, spec,
+                      error)) {
+    Reporter().error(error);
+    return kExitError;
+  }
+  if (!log_format::configure(spec, error)) {
+    Reporter().error(fmt::format("--log-format \"{}\": {}", spec.format, error));
+    return kExitError;
+  }
   if (parsed.command == Command::kIndex) return index_command(parsed.index);
   if (parsed.command == Command::kTimeline) return timeline_command(parsed.timeline);
   if (parsed.command == Command::kRequests) return requests_command(parsed.requests);

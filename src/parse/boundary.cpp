@@ -1,6 +1,7 @@
 #include "parse/boundary.hpp"
 
 #include "parse/header.hpp"
+#include "parse/log_format.hpp"
 #include "tracegrep/format.hpp"
 
 namespace tracegrep {
@@ -33,11 +34,13 @@ bool looks_like_continuation(std::string_view line) {
 }
 
 bool EntryBoundary::begins(std::string_view line) {
-  if (format::starts_entry(line) || begins_structured(line)) {
+  const std::string_view l = chomp(line);
+  Header h;
+  if (format::starts_entry(line) || begins_structured(line) ||
+      (log_format::configured() && log_format::parse(l, h))) {
     in_traceback_ = in_quote_ = false;
     return true;
   }
-  const std::string_view l = chomp(line);
   if (in_quote_) {
     for (std::size_t i = 0; i < l.size(); ++i) {
       if (l[i] == '\\') {

@@ -9,6 +9,7 @@
 //     direct cause of the following exception:", Java's "Caused by: ...";
 //   - inside a traceback, the exception line that ends it: a dotted name
 //     alone or followed by ":" ("ValueError: bad amount", "KeyboardInterrupt").
+// A line the user's layout (--log-format) reads always begins an entry.
 // The scan, the index's chunker and its queries all decide with this class,
 // so they group lines alike.
 #pragma once

@@ -17,6 +17,7 @@
 // session). Unset ids (none, None, null, -, empty, all zeros) are no ids.
 #include "parse/header.hpp"
 
+#include "parse/log_format.hpp"
 #include "parse/structured.hpp"
 
 namespace tracegrep {
@@ -216,6 +217,8 @@ std::string_view layout_name(Layout layout) {
       return "json";
     case Layout::kLogfmt:
       return "logfmt";
+    case Layout::kFormat:
+      return "format";
     case Layout::kText:
       break;
   }
@@ -223,7 +226,7 @@ std::string_view layout_name(Layout layout) {
 }
 
 void decode_message(const Header& header, std::string& out) {
-  if (header.layout == Layout::kText)
+  if (header.layout == Layout::kText || header.layout == Layout::kFormat)
     out += header.message;
   else
     structured::append_decoded(header.layout, header.message, out);
@@ -235,6 +238,7 @@ void decode_detail(const Header& header, std::string& out) {
 
 bool parse_header(std::string_view line, Header& out) {
   line = chomp(line);
+  if (log_format::configured() && log_format::parse(line, out)) return true;
   out = Header{};
   const std::size_t ts_len = format::parse_timestamp(line, out.ts);
   if (ts_len == 0 || !field_ends(line, ts_len)) {

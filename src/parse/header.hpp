@@ -12,10 +12,11 @@
 namespace tracegrep {
 
 /// How a line is written: text (a timestamp first, then fields and a tag),
-/// a JSON object, or logfmt pairs. Recognised line by line, without options.
-enum class Layout : std::uint8_t { kText, kJson, kLogfmt };
+/// a JSON object, or logfmt pairs, recognised line by line without options;
+/// or the layout the user gave (--log-format, parse/log_format.hpp).
+enum class Layout : std::uint8_t { kText, kJson, kLogfmt, kFormat };
 
-/// "text", "json", "logfmt".
+/// "text", "json", "logfmt", "format".
 std::string_view layout_name(Layout layout);
 
 /// The fields of an entry's first line. Views point into the parsed line.

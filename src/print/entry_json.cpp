@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "parse/header.hpp"
+#include "parse/log_format.hpp"
 #include "parse/structured.hpp"
 #include "print/escape.hpp"
 
@@ -59,6 +60,10 @@ void append_attrs(std::string& out, const Header& header, std::string_view first
     else
       append_json_string(out, value);
   };
+  if (header.layout == Layout::kFormat) {
+    log_format::for_each_attr(chomp(first_line), member);
+    return;
+  }
   if (header.layout != Layout::kText) {
     structured::for_each_attr(header.layout, chomp(first_line), member);
     return;

@@ -94,20 +94,66 @@ TEST_CASE("tracegrep layouts lists what is built in and tells what each file was
   const Result builtin = run_tracegrep({"layouts"});
   REQUIRE(builtin.status == 0);
   CHECK(builtin.out.find("  request    request_id req requestId") != std::string::npos);
-  CHECK(run_tracegrep({"layouts", "--request-key", "txn"}).out.find("  request    txn\n") != std::string::npos);
+  CHECK(run_tracegrep({"layouts", "--request-key", "txn"}).out.find("  request    txn\n") !=
+        std::string::npos);
   TempDir tmp;
   write_file(tmp.path("mixed.log"), kMixed);
   write_file(tmp.path("j.log"), "{\"ts\":1705314615,\"msg\":\"a\",\"req\":\"r\"}\n{\"msg\":\"b\"}\n");
   write_file(tmp.path("odd.log"), "just words\nmore words\n");
-  const Result r = run_tracegrep({"layouts", tmp.path("mixed.log"), tmp.path("j.log"), tmp.path("odd.log"),
-                                  tmp.path("missing.log")});
+  const Result r = run_tracegrep(
+      {"layouts", tmp.path("mixed.log"), tmp.path("j.log"), tmp.path("odd.log"), tmp.path("missing.log")});
   CHECK(r.status == 2);  // the missing file
-  CHECK(r.out.find(tmp.path("mixed.log") +
-                   ": mixed, mostly json (5 entries: 1 text, 2 json, 1 logfmt, 1 untimed text; 4 with a time, 4 "
-                   "with ids)\n") != std::string::npos);
+  CHECK(r.out.find(
+            tmp.path("mixed.log") +
+            ": mixed, mostly json (5 entries: 1 text, 2 json, 1 logfmt, 1 untimed text; 4 with a time, 4 "
+            "with ids)\n") != std::string::npos);
   CHECK(r.out.find(tmp.path("j.log") + ": json (2 entries: 2 json; 1 with a time, 1 with ids)\n") !=
         std::string::npos);
-  CHECK(r.out.find(tmp.path("odd.log") + ": no known layout (2 entries: 2 untimed text; 0 with a time, 0 with "
-                                         "ids) first line: \"just words\"\n") != std::string::npos);
+  CHECK(r.out.find(tmp.path("odd.log") +
+                   ": no known layout (2 entries: 2 untimed text; 0 with a time, 0 with "
+                   "ids) first line: \"just words\"\n") != std::string::npos);
   CHECK(r.err.find("missing.log: No such file or directory") != std::string::npos);
+}
+
+TEST_CASE("a layout set once: --log-format, its environment variables and named layouts in layouts.ini",
+          "[e2e][layouts]") {
+  TempDir tmp;
+  const std::string log = tmp.path("custom.log");
+  write_file(log,
+             "15/Jan/2024:10:30:15 INFO     r1 s1 first\n"
+             "15/Jan/2024:10:30:16 ERROR    r1 s1 second\n"
+             "  indented: its continuation\n"
+             "15/Jan/2024:10:30:17 INFO     r2 s2 third\n");
+  const std::string fmt = "%(asctime)s %(levelname)-8s %(request_id)s %(session_id)s %(message)s";
+  const std::string datefmt = "%d/%b/%Y:%H:%M:%S";
+  // Without the layout: no timestamp tracegrep knows, and it says so.
+  const Result none = run_tracegrep({"-r", "r1", log});
+  CHECK(none.status == 1);
+  CHECK(none.err.find("no line matched a known layout") != std::string::npos);
+  const std::string want =
+      "15/Jan/2024:10:30:15 INFO     r1 s1 first\n"
+      "15/Jan/2024:10:30:16 ERROR    r1 s1 second\n"
+      "  indented: its continuation\n";
+  CHECK(run_tracegrep({"-r", "r1", "--log-format", fmt, "--date-format", datefmt, log}).out == want);
+  RunOptions env;
+  env.env = {"TRACEGREP_LOG_FORMAT=" + fmt, "TRACEGREP_DATE_FORMAT=" + datefmt};
+  CHECK(run_tracegrep({"-r", "r1", log}, env).out == want);
+  write_file(tmp.path("layouts.ini"),
+             "# the team's layouts\n[payments]\nformat = " + fmt + "\ndatefmt = " + datefmt + "\n");
+  RunOptions named;
+  named.env = {"TRACEGREP_LAYOUTS=" + tmp.path("layouts.ini")};
+  CHECK(run_tracegrep({"-r", "r1", "--log-format", "@payments", log}, named).out == want);
+  const Result tl = run_tracegrep({"timeline", "-r", "r1", "--log-format", "@payments", log}, named);
+  CHECK(tl.out.find("entries 2  highest ERROR") != std::string::npos);
+  const Result listed = run_tracegrep({"layouts"}, named);
+  CHECK(listed.out.find("  @payments  " + fmt + "   datefmt " + datefmt + "\n") != std::string::npos);
+  const Result seen = run_tracegrep({"layouts", "--log-format", "@payments", log}, named);
+  CHECK(seen.out == log + ": --log-format (3 entries: 3 --log-format; 3 with a time, 3 with ids)\n");
+  // Mistakes are said, with exit 2.
+  const Result unknown = run_tracegrep({"--log-format", "@nope", log}, named);
+  CHECK(unknown.status == 2);
+  CHECK(unknown.err.find("no layout named 'nope' in " + tmp.path("layouts.ini")) != std::string::npos);
+  const Result bad = run_tracegrep({"--log-format", "%(asctime", log});
+  CHECK(bad.status == 2);
+  CHECK(bad.err == "tracegrep: --log-format \"%(asctime\": at 1: %( without )\n");
 }

@@ -56,17 +56,28 @@ OTEL = {"otel"}
 DATEFMTS = {"msecs-after-z": ("%(asctime)s.%(msecs)03d - %(name)s - %(levelname)s - " + TAG + " - %(message)s",
                               "%Y-%m-%dT%H:%M:%S%z")}
 
+# Layouts no option-less reading can know (ids without a tag, other date
+# formats, other styles): read with --log-format, --date-format and
+# --log-format-style given exactly what the Formatter was given.
+CUSTOM = {
+    "custom-percent": ("%(asctime)s.%(msecs)03d %(levelname)-8s %(name)s %(request_id)s %(session_id)s %(message)s",
+                       "%d/%b/%Y:%H:%M:%S", "%"),
+    "custom-brace": ("{asctime} [{levelname:^9}] {module}:{lineno} req={request_id} sess={session_id} | {message}",
+                     "%a %d %b %Y %I:%M:%S %p", "{"),
+    "custom-dollar": ("${created} ${levelno} ${threadName} ${request_id}/${session_id}: ${message}", None, "$"),
+}
+
 MESSAGES = ["Payment gateway timeout", "user said [req=evil|session=victim00] in text",
             "two - dashes | and pipes: colons", "ERROR the word, inside", "caf\u00e9 \u65e5\u672c"]
 
 
-def write(path, fmt, datefmt):
+def write(path, fmt, datefmt, style="%"):
     logger = logging.getLogger("payments.gateway." + path.rsplit("/", 1)[-1])
     logger.handlers.clear()
     logger.propagate = False
     logger.setLevel(logging.DEBUG)
     h = logging.FileHandler(path, mode="w")
-    h.setFormatter(logging.Formatter(fmt, datefmt))
+    h.setFormatter(logging.Formatter(fmt, datefmt, style))
     h.addFilter(ContextFilter())
     logger.addHandler(h)
     truth = []
@@ -102,12 +113,16 @@ def main():
     tracegrep, out_dir = sys.argv[1], sys.argv[2]
     os.makedirs(out_dir, exist_ok=True)
     problems, entries = [], 0
-    layouts = {k: (v, None) for k, v in LAYOUTS.items()}
-    layouts.update(DATEFMTS)
-    for name, (fmt, datefmt) in layouts.items():
+    layouts = {k: (v, None, "%") for k, v in LAYOUTS.items()}
+    layouts.update({k: v + ("%",) for k, v in DATEFMTS.items()})
+    layouts.update(CUSTOM)
+    for name, (fmt, datefmt, style) in layouts.items():
         path = "%s/%s.log" % (out_dir, name)
-        truth = write(path, fmt, datefmt)
-        got = subprocess.run([tracegrep, "--json", path], capture_output=True, text=True)
+        truth = write(path, fmt, datefmt, style)
+        options = []
+        if name in CUSTOM:
+            options = ["--log-format", fmt, "--log-format-style", style] + (["--date-format", datefmt] if datefmt else [])
+        got = subprocess.run([tracegrep, "--json", *options, path], capture_output=True, text=True)
         objs = [json.loads(line) for line in got.stdout.splitlines()]
         if len(objs) != len(truth):
             problems.append("%s: %d entries read, %d written" % (name, len(objs), len(truth)))
@@ -124,14 +139,14 @@ def main():
         if name in OTEL:
             # -r with a trace id finds exactly that request's entries.
             tid = trace_of("r0000004")
-            got = subprocess.run([tracegrep, "-c", "-r", tid, path], capture_output=True, text=True)
+            got = subprocess.run([tracegrep, "-c", "-r", tid, *options, path], capture_output=True, text=True)
             want = sum(1 for t in truth if t[1] == "r0000004")
             if got.stdout.strip() != str(want) or want == 0:
                 problems.append("%s: -c -r gave %s, wanted %d" % (name, got.stdout.strip(), want))
             continue
         # -s with the whole session id finds exactly that session's entries.
         sid = "5e550001abcdef0123"
-        got = subprocess.run([tracegrep, "-c", "-s", sid, path], capture_output=True, text=True)
+        got = subprocess.run([tracegrep, "-c", "-s", sid, *options, path], capture_output=True, text=True)
         want = sum(1 for t in truth if t[2] == sid[:8])
         if got.stdout.strip() != str(want):
             problems.append("%s: -c -s gave %s, wanted %d" % (name, got.stdout.strip(), want))
