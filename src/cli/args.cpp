@@ -26,6 +26,9 @@ void add_key_options(CLI::App* cmd, KeyArgs& keys) {
       ->type_name("DATEFMT");
   cmd->add_option("--log-format-style", keys.log_format_style, "Its style: % (default), { or $")
       ->type_name("STYLE");
+  cmd->add_option("--continuation", keys.continuation,
+                  "Untimed lines matching REGEX continue the entry above; others begin one")
+      ->type_name("REGEX");
 }
 
 // The options of the subcommands that read logs (files or the index).
@@ -59,6 +62,10 @@ ParsedArgs parse_args(int argc, char** argv) {
              "Entries whose message (continuation lines included) matches PATTERN, RE2 syntax "
              "(repeatable)",
              "PATTERN");
+  repeatable("--field", a.fields,
+             "Entries with attribute KEY equal to VALUE, as --json's attrs (repeatable: one key's values OR, "
+             "keys AND)",
+             "KEY=VALUE");
   app.add_option("-l,--level", a.level, "Entries of LEVEL or higher")->type_name("LEVEL");
   app.add_option("--since", a.since, "Entries at or after TIME")->type_name("TIME");
   app.add_option("--until", a.until, "Entries up to TIME, including all of its last unit")->type_name("TIME");

@@ -16,6 +16,7 @@ struct ScanArgs {
   std::vector<std::string> sessions;
   std::vector<std::string> requests;
   std::vector<std::string> patterns;
+  std::vector<std::string> fields;  ///< --field KEY=VALUE
   std::vector<std::string> files;
   std::string level;
   std::string since;
@@ -93,6 +94,7 @@ struct KeyArgs {
   std::string log_format;
   std::string date_format;
   std::string log_format_style;
+  std::string continuation;  ///< --continuation REGEX
 };
 
 /// What parse_args decided: run with these args, or exit now with a code

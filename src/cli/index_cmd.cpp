@@ -70,7 +70,9 @@ int print_status(index::Store& store, const std::string& path) {
   for (const index::FileRow& f : store.files()) {
     struct stat s {};
     const std::string now = ::stat(f.path.c_str(), &s) == 0 ? fmt::format("{} bytes now", s.st_size) : "gone";
-    fmt::print("  {}  indexed {} bytes, {} lines  ({})\n", f.path, f.seen, f.lines, now);
+    const std::string layout = store.file_layout(f.id);
+    fmt::print("  {}  indexed {} bytes, {} lines{}  ({})\n", f.path, f.seen, f.lines,
+               layout.empty() ? "" : ", read as " + layout, now);
   }
   return kExitMatch;
 }

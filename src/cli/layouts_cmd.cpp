@@ -7,6 +7,7 @@
 #include "cli/layout_config.hpp"
 #include "cli/plan.hpp"
 #include "parse/fields.hpp"
+#include "parse/layout_check.hpp"
 #include "print/escape.hpp"
 #include "print/output.hpp"
 #include "report/reporter.hpp"
@@ -17,23 +18,19 @@ namespace {
 
 // Counts each input's entries by the layout they were read as.
 class LayoutCounter : public EntrySink {
-  static constexpr std::size_t kUntimed = 4;  // after the Layout values
-
  public:
   explicit LayoutCounter(Output& out) : out_(out) {}
   void begin_input(const InputName& name) override {
     name_ = name.display;
     counts_ = {};
-    timed_ = with_ids_ = entries_ = 0;
+    timed_ = with_ids_ = 0;
     first_line_.clear();
   }
   Flow entry(const Entry& e) override {
     const Header& h = *e.header;
-    ++entries_;
     if (first_line_.empty())
       first_line_ = std::string(e.text.substr(0, std::min<std::size_t>(e.text.find('\n'), 80)));
-    const bool untimed_text = h.layout == Layout::kText && !h.has_ts;
-    ++counts_[untimed_text ? kUntimed : static_cast<std::size_t>(h.layout)];
+    counts_.add(h);
     if (h.has_ts) ++timed_;
     if (!h.req.empty() || !h.session.empty()) ++with_ids_;
     return Flow::kContinue;
@@ -41,25 +38,16 @@ class LayoutCounter : public EntrySink {
   void end_input() override {
     std::string name;
     append_terminal_safe(name, name_);
-    if (entries_ == 0) {
+    const std::uint64_t entries = counts_.total();
+    if (entries == 0) {
       out_.write(fmt::format("{}: empty\n", name));
       return;
     }
-    static constexpr std::array<std::string_view, 5> kNames{"text", "json", "logfmt", "--log-format",
-                                                            "untimed text"};
-    std::size_t best = kUntimed;
-    for (std::size_t i = 0; i < kUntimed; ++i)
-      if (counts_[i] > 0 && (best == kUntimed || counts_[i] > counts_[best])) best = i;
-    std::string parts;
-    for (std::size_t i = 0; i < counts_.size(); ++i) {
-      if (counts_[i] == 0) continue;
-      parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", counts_[i], kNames[i]);
-    }
-    std::string layout = best == kUntimed ? "no known layout" : std::string(kNames[best]);
-    if (best != kUntimed && counts_[best] + counts_[kUntimed] < entries_) layout = "mixed, mostly " + layout;
-    std::string line = fmt::format("{}: {} ({} {}: {}; {} with a time, {} with ids)", name, layout, entries_,
-                                   entries_ == 1 ? "entry" : "entries", parts, timed_, with_ids_);
-    if (best == kUntimed) {
+    const std::string layout = dominant_layout(counts_);
+    std::string line =
+        fmt::format("{}: {} ({} {}: {}; {} with a time, {} with ids)", name, layout, entries,
+                    entries == 1 ? "entry" : "entries", layout_parts(counts_), timed_, with_ids_);
+    if (counts_.n[LayoutCounts::kUntimed] == entries) {
       line += " first line: \"";
       append_terminal_safe(line, first_line_);
       line += '"';
@@ -71,8 +59,8 @@ class LayoutCounter : public EntrySink {
  private:
   Output& out_;
   std::string name_;
-  std::array<std::uint64_t, 5> counts_{};
-  std::uint64_t timed_ = 0, with_ids_ = 0, entries_ = 0;
+  LayoutCounts counts_;
+  std::uint64_t timed_ = 0, with_ids_ = 0;
   std::string first_line_;
 };
 

@@ -112,6 +112,14 @@ std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::strin
     }
   }
   spec.patterns = a.patterns;
+  for (const auto& f : a.fields) {
+    const auto eq = f.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      error = "--field takes KEY=VALUE (an attribute as --json shows it), not '" + f + "'";
+      return nullptr;
+    }
+    spec.fields.emplace_back(f.substr(0, eq), f.substr(eq + 1));
+  }
   spec.syntax = a.fixed_strings ? PatternSyntax::kFixed : PatternSyntax::kRegex;
   spec.letter_case = a.ignore_case ? Case::kInsensitive : Case::kSensitive;
   spec.polarity = a.invert ? Polarity::kInverted : Polarity::kMatching;

@@ -12,6 +12,8 @@
 #include "cli/layout_config.hpp"
 #include "cli/plan.hpp"
 #include "cli/timeline_cmd.hpp"
+#include "match/filter.hpp"
+#include "parse/boundary.hpp"
 #include "parse/fields.hpp"
 #include "parse/log_format.hpp"
 #include "search/searcher.hpp"
@@ -69,6 +71,14 @@ int run(int argc, char** argv) {
   if (!log_format::configure(spec, error)) {
     Reporter().error(fmt::format("--log-format \"{}\": {}", spec.format, error));
     return kExitError;
+  }
+  if (!parsed.keys.continuation.empty()) {
+    auto rule = line_matcher(parsed.keys.continuation, error);
+    if (!rule) {
+      Reporter().error("--continuation: " + error);
+      return kExitError;
+    }
+    set_continuation_rule(std::move(rule));
   }
   if (parsed.command == Command::kIndex) return index_command(parsed.index);
   if (parsed.command == Command::kTimeline) return timeline_command(parsed.timeline);

@@ -37,18 +37,26 @@ class Collector : public EntrySink {
     it.level_text = std::string(shown_level(h));
     it.request = std::string(h.req);
     it.session = std::string(h.session);
-    decode_message(h, it.message);
-    if (!h.detail.empty()) {  // a JSON line's traceback: continuation lines, as in text
-      std::string detail;
-      decode_detail(h, detail);
-      std::string_view d = detail;
-      for (auto nl = d.find('\n'); !d.empty(); nl = d.find('\n')) {
-        it.continuation.emplace_back(d.substr(0, nl));
-        d.remove_prefix(nl == std::string_view::npos ? d.size() : nl + 1);
-      }
+    // A JSON or logfmt message may hold newlines, and its exception text
+    // does: the lines after the first are continuation lines, as in text,
+    // so that no decoded line ever stands as an entry of its own.
+    std::string decoded;
+    decode_message(h, decoded);
+    if (!h.detail.empty()) {
+      decoded += '\n';
+      decode_detail(h, decoded);
+    }
+    std::string_view d = decoded;
+    const auto first_nl = d.find('\n');
+    it.message = std::string(d.substr(0, first_nl));
+    d = first_nl == std::string_view::npos ? std::string_view() : d.substr(first_nl + 1);
+    while (!d.empty()) {
+      const auto nl = d.find('\n');
+      it.continuation.emplace_back(d.substr(0, nl));
+      d.remove_prefix(nl == std::string_view::npos ? d.size() : nl + 1);
     }
     if (!requests && !sessions)  // the summaries need no attributes
-      append_attrs(it.attrs, h, e.text.substr(0, e.text.find('\n')));
+      append_attrs(it.attrs, h);
     it.cut = e.cut;
     std::string_view rest = e.text;
     const auto nl = rest.find('\n');

@@ -73,6 +73,7 @@ void BatchWriter::write(Batch& batch, Chunk* open, std::int64_t seen) {
   file_.seen = open ? seen : batch.indexed;
   file_.tail = open ? std::optional<std::int64_t>(open->row.id) : std::nullopt;
   store_.update_file(file_);
+  if (batch.layouts.total() > 0) store_.note_layout(file_.id, dominant_layout(batch.layouts));
   t.commit();
 }
 

@@ -16,6 +16,7 @@
 
 #include "index/chunk.hpp"
 #include "index/store.hpp"
+#include "parse/layout_check.hpp"
 
 namespace tracegrep::index {
 
@@ -38,6 +39,7 @@ class BatchWriter {
     std::vector<Chunk> chunks;
     std::int64_t indexed = 0;  // the file after the batch: indexed up to here
     std::int64_t lines = 0;
+    LayoutCounts layouts;  // of the entries begun in the batch
   };
 
   /// Queues a batch; waits while two are queued, so memory stays bounded.

@@ -55,6 +55,7 @@ void Chunker::take_line(std::string_view line, std::size_t real) {
     Header h;
     parse_header(line.substr(0, std::min(line.size(), max_entry_)), h);
     if (h.open_quote) boundary_.open_quote();
+    batch_.layouts.add(h);
     // The line is appended whole below (an entry's first line always fits).
     const auto base = static_cast<std::uint32_t>(open_.raw.size());
     auto ref = [&](std::string_view id, Kind kind) {

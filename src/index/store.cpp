@@ -253,6 +253,21 @@ std::int64_t Store::next_batch() {
   return batch;
 }
 
+void Store::note_layout(std::int64_t file, const std::string& layout) {
+  stmt(Sql::kNoteLayout, "INSERT OR IGNORE INTO meta(key, value) VALUES ('layout:' || ?, ?)")
+      .bind(1, file)
+      .bind(2, layout)
+      .run();
+}
+
+std::string Store::file_layout(std::int64_t file) {
+  db::Statement& s = stmt(Sql::kFileLayout, "SELECT value FROM meta WHERE key = 'layout:' || ?");
+  s.bind(1, file);
+  std::string out = s.step() ? std::string(s.text(0)) : "";
+  s.reset();
+  return out;
+}
+
 void Store::delete_chunk(std::int64_t id) {
   stmt(Sql::kDeleteChunk, "DELETE FROM chunks WHERE id = ?").bind(1, id).run();
 }

@@ -103,6 +103,13 @@ class Store {
   /// A number unique to each batch of postings, kept in meta.
   std::int64_t next_batch();
 
+  /// Records the layout a file was read as (LayoutCounts' dominant_layout
+  /// of its first batch), in meta under "layout:<file id>"; a file keeps
+  /// the first one recorded.
+  void note_layout(std::int64_t file, const std::string& layout);
+  /// The layout recorded for a file, or empty (an index written before).
+  std::string file_layout(std::int64_t file);
+
  private:
   // Every statement, prepared on first use and kept: a slot each.
   enum class Sql : std::size_t {
@@ -122,6 +129,8 @@ class Store {
     kPostingsByKey,
     kNextBatch,
     kSetNextBatch,
+    kNoteLayout,
+    kFileLayout,
     kCount
   };
   db::Statement& stmt(Sql which, const char* sql);

@@ -19,6 +19,17 @@ RE2::Options regex_options(Case letter_case) {
 Filter::Filter(FilterSpec spec) : spec_(std::move(spec)) {}
 Filter::~Filter() = default;
 
+std::function<bool(std::string_view)> line_matcher(const std::string& pattern, std::string& error) {
+  auto re = std::make_shared<RE2>(pattern, regex_options(Case::kSensitive));
+  if (!re->ok()) {
+    error = "bad pattern '" + pattern + "': " + re->error();
+    return {};
+  }
+  return [re](std::string_view line) {
+    return RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), *re);
+  };
+}
+
 std::unique_ptr<Filter> Filter::build(const FilterSpec& spec, std::string& error) {
   std::unique_ptr<Filter> filter(new Filter(spec));
   if (!spec.patterns.empty()) {
@@ -55,6 +66,21 @@ std::unique_ptr<Filter> Filter::build(const FilterSpec& spec, std::string& error
   std::vector<std::string> needles = needles_of(spec.sessions, format::session_needle);
   if (needles.empty() || needles.size() > LiteralFinder::kMaxNeedles)
     needles = needles_of(spec.requests, format::request_needle);
+  // Without ids, the values asked of the first --field key: a value that
+  // is plain text is written as it is in every layout.
+  if (needles.empty() && !spec.fields.empty()) {
+    bool plain = true;
+    for (const auto& [key, value] : spec.fields) {
+      if (key != spec.fields.front().first) continue;
+      plain = plain && !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
+                return format::is_safe_id_char(static_cast<unsigned char>(c)) || c == '/';
+              });
+      needles.push_back(value);
+    }
+    if (!plain) needles.clear();
+    std::sort(needles.begin(), needles.end());
+    needles.erase(std::unique(needles.begin(), needles.end()), needles.end());
+  }
   if (!needles.empty() && needles.size() <= LiteralFinder::kMaxNeedles)
     filter->finder_ = std::make_unique<LiteralFinder>(needles);
   return filter;
@@ -81,6 +107,22 @@ bool Filter::accepts_header(const Header& h) const {
     if (!h.has_ts) return false;
     if (spec_.since && h.ts < *spec_.since) return false;
     if (spec_.until && !(h.ts < *spec_.until)) return false;
+  }
+  return spec_.fields.empty() || accepts_fields(h);
+}
+
+bool Filter::accepts_fields(const Header& h) const {
+  // Each key asked must have one of the values asked for it.
+  std::vector<bool> key_met(spec_.fields.size(), false);
+  for_each_attr(h, [&](std::string_view key, std::string_view value, bool) {
+    for (std::size_t i = 0; i < spec_.fields.size(); ++i)
+      if (spec_.fields[i].first == key && spec_.fields[i].second == value) key_met[i] = true;
+  });
+  for (std::size_t i = 0; i < spec_.fields.size(); ++i) {
+    bool met = false;
+    for (std::size_t j = 0; j < spec_.fields.size(); ++j)
+      met = met || (spec_.fields[j].first == spec_.fields[i].first && key_met[j]);
+    if (!met) return false;
   }
   return true;
 }

@@ -3,9 +3,11 @@
 // Different options combine with AND, repeats of one option with OR.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "match/literal.hpp"
@@ -28,11 +30,18 @@ struct FilterSpec {
   std::optional<format::Level> min_level;
   std::optional<format::Timestamp> since;  ///< inclusive
   std::optional<format::Timestamp> until;  ///< exclusive
+  /// --field KEY=VALUE: an attribute (parse/header.hpp's for_each_attr)
+  /// equal to VALUE. Values of one key are alternatives; keys combine with AND.
+  std::vector<std::pair<std::string, std::string>> fields;
   std::vector<std::string> patterns;
   PatternSyntax syntax = PatternSyntax::kRegex;
   Case letter_case = Case::kSensitive;
   Polarity polarity = Polarity::kMatching;
 };
+
+/// A test of whole lines by an RE2 pattern (--continuation), or an empty
+/// function with `error` set when the pattern is bad.
+std::function<bool(std::string_view)> line_matcher(const std::string& pattern, std::string& error);
 
 class Filter final : public EntryFilter {
  public:
@@ -52,6 +61,7 @@ class Filter final : public EntryFilter {
 
  private:
   explicit Filter(FilterSpec spec);
+  bool accepts_fields(const Header& h) const;
   FilterSpec spec_;
   std::unique_ptr<re2::RE2> regex_;
   std::unique_ptr<LiteralFinder> finder_;

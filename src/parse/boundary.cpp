@@ -23,7 +23,13 @@ bool exception_line(std::string_view line) {
   return i == line.size() || line[i] == ':';
 }
 
+std::function<bool(std::string_view)> g_rule;
+
 }  // namespace
+
+void set_continuation_rule(std::function<bool(std::string_view)> is_continuation) {
+  g_rule = std::move(is_continuation);
+}
 
 bool looks_like_continuation(std::string_view line) {
   line = chomp(line);
@@ -41,6 +47,7 @@ bool EntryBoundary::begins(std::string_view line) {
     in_traceback_ = in_quote_ = false;
     return true;
   }
+  if (g_rule) return !g_rule(l);
   if (in_quote_) {
     for (std::size_t i = 0; i < l.size(); ++i) {
       if (l[i] == '\\') {

@@ -14,6 +14,7 @@
 // so they group lines alike.
 #pragma once
 
+#include <functional>
 #include <string_view>
 
 namespace tracegrep {
@@ -40,5 +41,11 @@ class EntryBoundary {
 
 /// True when an untimed line looks like a continuation outside a traceback.
 bool looks_like_continuation(std::string_view line);
+
+/// Replaces the rule above for lines that do not begin an entry by
+/// themselves (--continuation REGEX): such a line continues the entry above
+/// when `is_continuation` says so, else begins one of its own. Set once,
+/// before any input is read; an empty function restores the built-in rule.
+void set_continuation_rule(std::function<bool(std::string_view line)> is_continuation);
 
 }  // namespace tracegrep

@@ -17,6 +17,10 @@
 // session). Unset ids (none, None, null, -, empty, all zeros) are no ids.
 #include "parse/header.hpp"
 
+#include <algorithm>
+#include <array>
+#include <string>
+
 #include "parse/log_format.hpp"
 #include "parse/structured.hpp"
 
@@ -161,7 +165,7 @@ std::size_t parse_otel_field(std::string_view s, std::size_t pos, Header& out) {
 
 // Tries a field that is neither level nor tag at s[pos] (a logger name,
 // module:line, a pid, [thread]). Returns bytes used, separator included, or 0.
-std::size_t parse_other_field(std::string_view s, std::size_t pos) {
+std::size_t parse_other_field(std::string_view s, std::size_t pos, std::size_t& token_len) {
   if (pos >= s.size()) return 0;
   std::size_t end = pos;
   bool id_like = false;
@@ -184,11 +188,56 @@ std::size_t parse_other_field(std::string_view s, std::size_t pos) {
     id_like = id_like || only_digits;
   }
   if (!field_ends(s, end)) return 0;
+  token_len = end - pos;
   bool strong = false;
   const std::size_t next = skip_separator(s, end, strong);
   if (next == s.size()) return 0;  // a field is followed by more of the header
   if (!(strong || id_like || s[end - 1] == ':')) return 0;
   return next - pos;
+}
+
+// Python's %(created)f first: epoch seconds of 10 digits (2001 to 2286)
+// with a fraction, "1705314615.123456". Returns its length, or 0.
+std::size_t epoch_prefix(std::string_view line, format::Timestamp& ts) {
+  if (line.size() < 12 || line[10] != '.' || !is_digit(line[0])) return 0;
+  for (std::size_t i = 1; i < 10; ++i)
+    if (!is_digit(line[i])) return 0;
+  std::size_t end = 11;
+  while (end < line.size() && end < 20 && is_digit(line[end])) ++end;
+  if (end == 11 || !field_ends(line, end) || !format::parse_epoch(line.substr(0, end), ts)) return 0;
+  return end;
+}
+
+// The value of `key=` standing as a word of `text`, or empty.
+std::string_view bare_value(std::string_view text, std::string_view key) {
+  for (std::size_t at = text.find(key); at != std::string_view::npos; at = text.find(key, at + 1)) {
+    if (at > 0 && !is_space(text[at - 1]) && text[at - 1] != '[' && text[at - 1] != ',') continue;
+    std::size_t end = at + key.size();
+    while (end < text.size() && format::is_value_char(static_cast<unsigned char>(text[end])) &&
+           text[end] != ',')
+      ++end;
+    return text.substr(at + key.size(), end - at - key.size());
+  }
+  return {};
+}
+
+// OpenTelemetry's ids written as pairs in the message rather than in a tag
+// ("... trace_id=4bf9... span_id=00f0..."), or a W3C traceparent pair: the
+// trace id is the request. Only looked for on lines without a tag.
+void bare_trace_pairs(std::string_view message, Header& out) {
+  if (message.find('=') == std::string_view::npos) return;
+  std::string_view trace = bare_value(message, "trace_id=");
+  if (trace.empty()) {
+    const std::string_view parent = bare_value(message, "traceparent=");
+    if (parent.size() == 55 && parent[2] == '-' && parent[35] == '-' && parent[52] == '-')
+      trace = parent.substr(3, 32);
+  }
+  const bool zeros = !trace.empty() && trace.find_first_not_of('0') == std::string_view::npos;
+  if (trace.empty() || zeros || format::is_unset_id(trace)) return;
+  out.has_tag = true;
+  out.req = trace;
+  const std::string_view session = bare_value(message, "session_id=");
+  if (!format::is_unset_id(session)) out.session = session;
 }
 
 // The tag at the very end of the line ("%(message)s [req=...]"): where it
@@ -236,11 +285,13 @@ void decode_detail(const Header& header, std::string& out) {
   if (!header.detail.empty()) structured::append_decoded(header.layout, header.detail, out);
 }
 
-bool parse_header(std::string_view line, Header& out) {
-  line = chomp(line);
+namespace {
+
+bool parse_line(std::string_view line, Header& out) {
   if (log_format::configured() && log_format::parse(line, out)) return true;
   out = Header{};
-  const std::size_t ts_len = format::parse_timestamp(line, out.ts);
+  std::size_t ts_len = format::parse_timestamp(line, out.ts);
+  if (ts_len == 0) ts_len = epoch_prefix(line, out.ts);
   if (ts_len == 0 || !field_ends(line, ts_len)) {
     if (begins_structured(line) ? structured::parse_json(line, out) : structured::parse_logfmt(line, out))
       return true;
@@ -263,6 +314,7 @@ bool parse_header(std::string_view line, Header& out) {
   std::size_t pos = skip_separator(line, ts_len);
   std::size_t message_at = pos;
   int others = 0;
+  std::array<std::string_view, kMaxFields> fields{};
   while (pos < line.size() && !(out.level != format::Level::kNone && out.has_tag)) {
     std::size_t n = 0;
     if (out.level == format::Level::kNone && (n = parse_level_field(line, pos, out)) != 0) {
@@ -270,13 +322,18 @@ bool parse_header(std::string_view line, Header& out) {
     } else if (!out.has_tag &&
                ((n = parse_tag_field(line, pos, out)) != 0 || (n = parse_otel_field(line, pos, out)) != 0)) {
       pos = message_at = skip_separator(line, pos + n);
-    } else if (others < kMaxFields && (n = parse_other_field(line, pos)) != 0) {
+    } else if (std::size_t token = 0; others < kMaxFields && (n = parse_other_field(line, pos, token)) != 0) {
+      fields[others] = line.substr(pos, token);
       pos += n;
       ++others;
     } else {
       break;
     }
   }
+  // The fields before the message are the header's; any after the last
+  // level or tag were message words after all.
+  for (int i = 0; i < others; ++i)
+    if (fields[i].data() < line.data() + message_at) out.fields[out.field_count++] = fields[i];
   std::string_view message = line.substr(message_at);
   if (!out.has_tag) {
     const std::size_t at = trailing_tag(message, out);
@@ -285,8 +342,73 @@ bool parse_header(std::string_view line, Header& out) {
       while (!message.empty() && is_space(message.back())) message.remove_suffix(1);
     }
   }
+  if (!out.has_tag) bare_trace_pairs(message, out);
   out.message = message;
   return true;
+}
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return is_digit(c); });
+}
+
+// A text layout's other fields, named by their shape, as Python's layouts
+// write them: "[MainThread]" thread, "4242" process, "app.py:42" module and
+// lineno, anything else (a logger name, "payments:") name; a second field
+// of a shape already named is field<N>, N its place.
+void text_field_attrs(const Header& h, const AttrFn& fn) {
+  bool named[4] = {false, false, false, false};  // thread, process, module, name
+  for (std::size_t i = 0; i < h.field_count; ++i) {
+    std::string_view f = h.fields[i];
+    if (!f.empty() && f.back() == ':') f.remove_suffix(1);
+    std::string_view key, value = f, key2, value2;
+    int shape = 3;
+    const auto colon = f.rfind(':');
+    if (!f.empty() && (f.front() == '[' || f.front() == '(')) {
+      shape = 0, key = "thread", value = f.substr(1, f.size() - 2);
+    } else if (all_digits(f)) {
+      shape = 1, key = "process";
+    } else if (colon != std::string_view::npos && colon > 0 && all_digits(f.substr(colon + 1))) {
+      shape = 2, key = "module", value = f.substr(0, colon), key2 = "lineno", value2 = f.substr(colon + 1);
+    } else {
+      key = "name";
+    }
+    if (named[shape]) {
+      const std::string place = "field" + std::to_string(i + 1);
+      fn(place, f, false);
+      continue;
+    }
+    named[shape] = true;
+    fn(key, value, false);
+    if (!key2.empty()) fn(key2, value2, false);
+  }
+}
+
+}  // namespace
+
+bool parse_header(std::string_view line, Header& out) {
+  line = chomp(line);
+  const bool begins = parse_line(line, out);
+  out.line = line;
+  return begins;
+}
+
+void for_each_attr(const Header& h, const structured::AttrFn& fn) {
+  if (h.layout == Layout::kFormat) {
+    log_format::for_each_attr(h.line, fn);
+  } else if (h.layout != Layout::kText) {
+    structured::for_each_attr(h.layout, h.line, fn);
+  } else {
+    text_field_attrs(h, fn);
+    for_each_tag_pair(h.tag, [&](std::string_view key, std::string_view value) {
+      if (key == format::kRequestKey || key == format::kSessionKey || key == "trace_id" ||
+          key == "otelTraceID" || key == "session_id")
+        return;  // the ids themselves
+      if (format::is_unset_id(value))
+        fn(key, "null", true);
+      else
+        fn(key, value, false);
+    });
+  }
 }
 
 }  // namespace tracegrep

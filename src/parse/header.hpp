@@ -3,7 +3,9 @@
 // whether the line begins an entry.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -35,6 +37,11 @@ struct Header {
   std::string_view detail;   ///< JSON and logfmt: the exception field as written, if any
   bool escaped = false;      ///< message or detail hold escapes: read them with decode_message
   bool open_quote = false;   ///< logfmt: a quoted value goes on over the next lines
+  std::string_view line;     ///< the whole line, without "\r\n"
+  /// A text line's other fields before its message (a logger name,
+  /// module:lineno, a pid, [thread]), as written; attributes by their shape.
+  std::array<std::string_view, 4> fields{};
+  std::uint8_t field_count = 0;
 };
 
 /// Parses `line` (with or without its '\n'). A JSON object or a logfmt line
@@ -63,6 +70,16 @@ void decode_detail(const Header& header, std::string& out);
 /// entry by its shape alone: a JSON object's "{". Lets a file be cut for a
 /// parallel scan at such a line.
 inline bool begins_structured(std::string_view line) { return !line.empty() && line[0] == '{'; }
+
+/// An attribute of a first line: a field that is not its time, level,
+/// message, exception or ids. `value` is JSON text when `json_text` (a
+/// number, true, false, null, an array), else plain text.
+using AttrFn = std::function<void(std::string_view key, std::string_view value, bool json_text)>;
+
+/// Calls fn for each attribute of the line `h` was parsed from: the other
+/// pairs of a text line's tag, the other fields of a JSON or logfmt line
+/// (nested keys dotted), the named fields of a --log-format layout.
+void for_each_attr(const Header& h, const AttrFn& fn);
 
 /// Calls fn(key, value) for each pair of a tag that parse_header accepted,
 /// including req and session; `none` values are passed as written. Pairs

@@ -3,6 +3,28 @@
 #include "parse/header.hpp"
 
 namespace tracegrep {
+namespace {
+constexpr std::array<std::string_view, 5> kNames{"text", "json", "logfmt", "--log-format", "untimed text"};
+}  // namespace
+
+std::string dominant_layout(const LayoutCounts& c) {
+  std::size_t best = LayoutCounts::kUntimed;
+  for (std::size_t i = 0; i < LayoutCounts::kUntimed; ++i)
+    if (c.n[i] > 0 && (best == LayoutCounts::kUntimed || c.n[i] > c.n[best])) best = i;
+  if (best == LayoutCounts::kUntimed) return "no known layout";
+  std::string name(kNames[best]);
+  return c.n[best] + c.n[LayoutCounts::kUntimed] < c.total() ? "mixed, mostly " + name : name;
+}
+
+std::string layout_parts(const LayoutCounts& c) {
+  std::string out;
+  for (std::size_t i = 0; i < c.n.size(); ++i) {
+    if (c.n[i] == 0) continue;
+    if (!out.empty()) out += ", ";
+    out += std::to_string(c.n[i]) + " " + std::string(kNames[i]);
+  }
+  return out;
+}
 
 LayoutCheck check_layout(std::string_view head) {
   LayoutCheck c;

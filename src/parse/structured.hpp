@@ -42,9 +42,7 @@ bool parse_logfmt(std::string_view line, Header& out);
 /// escapes are kept as written.
 void append_decoded(Layout layout, std::string_view raw, std::string& out);
 
-/// An attribute: a field the header did not use. `value` is JSON text when
-/// `json_text` (a number, true, false, null, an array), else plain text.
-using AttrFn = std::function<void(std::string_view key, std::string_view value, bool json_text)>;
+using tracegrep::AttrFn;
 
 /// Calls fn for each field of a JSON or logfmt line that is not its time,
 /// level, message, exception, request or session. Nested keys are dotted.

@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 
 #include "parse/header.hpp"
-#include "parse/log_format.hpp"
-#include "parse/structured.hpp"
 #include "print/escape.hpp"
 
 namespace tracegrep {
@@ -49,9 +47,9 @@ void append_entry_json(std::string& out, const EntryFields& f) {
   if (f.cut) out += ",\"cut\":true";
 }
 
-void append_attrs(std::string& out, const Header& header, std::string_view first_line) {
+void append_attrs(std::string& out, const Header& header) {
   const std::size_t start = out.size();
-  auto member = [&out, start](std::string_view key, std::string_view value, bool json_text) {
+  for_each_attr(header, [&out, start](std::string_view key, std::string_view value, bool json_text) {
     if (out.size() != start) out += ',';
     append_json_string(out, key);
     out += ':';
@@ -59,23 +57,6 @@ void append_attrs(std::string& out, const Header& header, std::string_view first
       out += value;
     else
       append_json_string(out, value);
-  };
-  if (header.layout == Layout::kFormat) {
-    log_format::for_each_attr(chomp(first_line), member);
-    return;
-  }
-  if (header.layout != Layout::kText) {
-    structured::for_each_attr(header.layout, chomp(first_line), member);
-    return;
-  }
-  for_each_tag_pair(header.tag, [&](std::string_view key, std::string_view value) {
-    if (key == format::kRequestKey || key == format::kSessionKey || key == "trace_id" ||
-        key == "otelTraceID" || key == "session_id")
-      return;  // the ids themselves: "req" and "session"
-    if (format::is_unset_id(value))
-      member(key, "null", true);
-    else
-      member(key, value, false);
   });
 }
 

@@ -27,9 +27,9 @@ struct EntryFields {
 
 /// Appends the members of an entry's "attrs": the pairs of a text line's
 /// tag other than its ids, or the fields of a JSON or logfmt line that are
-/// not its time, level, message, exception or ids. `first_line` is the
-/// line `header` was parsed from.
-void append_attrs(std::string& out, const Header& header, std::string_view first_line);
+/// not its time, level, message, exception or ids (parse/header.hpp's
+/// for_each_attr).
+void append_attrs(std::string& out, const Header& header);
 
 /// Appends {"ts":..,"level":..,"req":..,"session":..,"msg":..,"file":..,
 /// "line":N[,"attrs":{..}][,"cut":true] without the closing brace, so that

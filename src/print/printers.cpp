@@ -141,7 +141,7 @@ Flow JsonPrinter::entry(const Entry& e) {
   const Header& h = *e.header;
   build_message(h, e.text, message_);
   attrs_.clear();
-  append_attrs(attrs_, h, e.text.substr(0, e.text.find('\n')));
+  append_attrs(attrs_, h);
   line_.clear();
   append_entry_json(
       line_, {h.has_ts, h.ts, shown_level(h), h.req, h.session, message_, name_, e.line, attrs_, e.cut});

@@ -157,3 +157,84 @@ TEST_CASE("a layout set once: --log-format, its environment variables and named 
   CHECK(bad.status == 2);
   CHECK(bad.err == "tracegrep: --log-format \"%(asctime\": at 1: %( without )\n");
 }
+
+TEST_CASE("the field filter (--field KEY=VALUE) selects by attribute in every layout, in scans and the index",
+          "[e2e][layouts]") {
+  TempDir tmp;
+  const std::string log = tmp.path("fields.log");
+  write_file(
+      log,
+      "2024-01-15 10:30:15,100 - INFO - [req=r1|session=s1|tenant=acme] - text\n"
+      "{\"time\":\"2024-01-15T10:30:15.200\",\"level\":\"info\",\"msg\":\"json\",\"name\":\"payments.gw\","
+      "\"user\":{\"id\":7}}\n"
+      "time=2024-01-15T10:30:15.300 level=info msg=logfmt name=payments.gw tenant=acme\n"
+      "{\"time\":\"2024-01-15T10:30:15.400\",\"level\":\"info\",\"msg\":\"other\",\"name\":\"db.pool\"}\n");
+  auto count = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "-c");
+    args.push_back(log);
+    return run_tracegrep(args).out;
+  };
+  CHECK(count({"--field", "name=payments.gw"}) == "2\n");
+  CHECK(count({"--field", "tenant=acme"}) == "2\n");  // a tag's pair and a logfmt field alike
+  CHECK(count({"--field", "user.id=7"}) == "1\n");    // nested, a JSON number as written
+  CHECK(count({"--field", "name=payments.gw", "--field", "name=db.pool"}) == "3\n");  // one key: OR
+  CHECK(count({"--field", "name=payments.gw", "--field", "tenant=acme"}) == "1\n");   // two keys: AND
+  CHECK(count({"--field", "name=nothing"}) == "0\n");
+  const std::string db = tmp.path("i.db");
+  REQUIRE(run_tracegrep({"index", "-q", "--db", db, log}).status == 0);
+  CHECK(run_tracegrep({"--db", db, "-c", "--field", "name=payments.gw"}).out == "2\n");
+  const Result bad = run_tracegrep({"--field", "novalue", log});
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("--field takes KEY=VALUE") != std::string::npos);
+}
+
+TEST_CASE("the continuation rule can be replaced (--continuation REGEX)", "[e2e][layouts]") {
+  TempDir tmp;
+  const std::string log = tmp.path("dump.log");
+  write_file(log,
+             "2024-01-15 10:30:15,100 - ERROR - [req=r1|session=s1] - state dump follows\n"
+             "| queue=12\n"
+             "| workers=3\n"
+             "startup banner\n"
+             "2024-01-15 10:30:16,100 - INFO - [req=r2|session=s1] - next\n");
+  // Built in: "| ..." looks like no continuation, so it is an entry of its own.
+  CHECK(run_tracegrep({"-r", "r1", log}).out ==
+        "2024-01-15 10:30:15,100 - ERROR - [req=r1|session=s1] - state dump follows\n");
+  const std::string want =
+      "2024-01-15 10:30:15,100 - ERROR - [req=r1|session=s1] - state dump follows\n| queue=12\n| workers=3\n";
+  CHECK(run_tracegrep({"-r", "r1", "--continuation", "^\\| ", log}).out == want);
+  const std::string db = tmp.path("i.db");
+  REQUIRE(run_tracegrep({"index", "-q", "--db", db, "--continuation", "^\\| ", log}).status == 0);
+  CHECK(run_tracegrep({"--db", db, "-r", "r1", "--continuation", "^\\| "}).out == want);
+  CHECK(run_tracegrep({"-c", "--continuation", "^\\| ", log}).out == "3\n");  // the banner is an entry
+  const Result bad = run_tracegrep({"--continuation", "(", log});
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("--continuation: bad pattern '('") != std::string::npos);
+}
+
+TEST_CASE("the index records the layout each file was read as, and answers one query over mixed layouts",
+          "[e2e][layouts]") {
+  TempDir tmp;
+  write_file(tmp.path("text.log"), "2024-01-15 10:30:15,100 - INFO - [req=r1|session=s1] - a\n");
+  write_file(tmp.path("j.log"),
+             "{\"time\":\"2024-01-15T10:30:15.200\",\"level\":\"ERROR\",\"msg\":\"b\",\"req\":\"r1\"}\n");
+  write_file(tmp.path("l.log"), "time=2024-01-15T10:30:15.300 level=warn msg=c request_id=r1\n");
+  write_file(tmp.path("mixed.log"), kMixed);
+  const std::string db = tmp.path("i.db");
+  REQUIRE(run_tracegrep({"index", "-q", "--db", db, tmp.path("text.log"), tmp.path("j.log"),
+                         tmp.path("l.log"), tmp.path("mixed.log")})
+              .status == 0);
+  const Result st = run_tracegrep({"index", "--db", db, "--status"});
+  auto line_of = [&](const std::string& name) {
+    const auto at = st.out.find(tmp.path(name) + "  indexed");
+    return at == std::string::npos ? std::string() : st.out.substr(at, st.out.find('\n', at) - at);
+  };
+  CHECK(line_of("text.log").find(", read as text  (") != std::string::npos);
+  CHECK(line_of("j.log").find(", read as json  (") != std::string::npos);
+  CHECK(line_of("l.log").find(", read as logfmt  (") != std::string::npos);
+  CHECK(line_of("mixed.log").find(", read as mixed, mostly json  (") != std::string::npos);
+  const Result q = run_tracegrep({"--db", db, "-c", "-r", "r1", "--no-filename"});
+  CHECK(q.out == "1\n1\n1\n3\n");
+  const Result tl = run_tracegrep({"timeline", "--db", db, "-r", "r1"});
+  CHECK(tl.out.find("entries 6") != std::string::npos);
+}

@@ -65,15 +65,22 @@ def fake_clock(n):
     return (T0 + datetime.timedelta(milliseconds=37 * n)).timestamp()
 
 
-def write_jsonlogger(path, records):
-    logger = logging.getLogger("payments.gateway.jsonlogger")
+def file_logger(name, path, formatter):
+    """A logger writing to `path` alone through `formatter`, ids from the context."""
+    logger = logging.getLogger(name)
     logger.handlers.clear()
     logger.propagate = False
     logger.setLevel(logging.DEBUG)
     h = logging.FileHandler(path, mode="w")
-    h.setFormatter(jsonlogger.JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(session_id)s"))
+    h.setFormatter(formatter)
     h.addFilter(ContextFilter())
     logger.addHandler(h)
+    return logger, h
+
+
+def write_jsonlogger(path, records):
+    logger, h = file_logger("payments.gateway.jsonlogger", path, jsonlogger.JsonFormatter(
+        "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(session_id)s"))
     for n, (level, req, sess, msg, tb) in enumerate(records):
         request_id.set(req)
         session_id.set(sess)
@@ -135,14 +142,8 @@ def write_loguru(path, records):
 
 def write_seed(path, records):
     """The article's text layout, for the mixed timeline."""
-    logger = logging.getLogger("payments.seed")
-    logger.handlers.clear()
-    logger.propagate = False
-    logger.setLevel(logging.DEBUG)
-    h = logging.FileHandler(path, mode="w")
-    h.setFormatter(logging.Formatter("%(asctime)s - %(levelname)s - [req=%(request_id)s|session=%(session_id)s] - %(message)s"))
-    h.addFilter(ContextFilter())
-    logger.addHandler(h)
+    logger, h = file_logger("payments.seed", path, logging.Formatter(
+        "%(asctime)s - %(levelname)s - [req=%(request_id)s|session=%(session_id)s] - %(message)s"))
     for level, req, sess, msg, tb in records:
         request_id.set(req)
         session_id.set(sess)

@@ -235,3 +235,61 @@ TEST_CASE("OpenTelemetry's logging format: the trace id is the request", "[parse
   CHECK(h.req.empty());
   CHECK(h.message == "startup");
 }
+
+TEST_CASE("OpenTelemetry ids as pairs in a line without a tag", "[parse]") {
+  Header h;
+  REQUIRE(
+      parse_header("2024-01-15 10:30:15,123 INFO charge failed trace_id=4bf92f3577b34da6a3ce929d0e0e4736 "
+                   "span_id=00f067aa0ba902b7 session_id=s1",
+                   h));
+  CHECK(h.req == "4bf92f3577b34da6a3ce929d0e0e4736");
+  CHECK(h.session == "s1");
+  CHECK(h.message.starts_with("charge failed"));
+  REQUIRE(
+      parse_header("2024-01-15 10:30:15,123 INFO in traceparent=00-4bf92f3577b34da6a3ce929d0e0e4736-"
+                   "00f067aa0ba902b7-01 ok",
+                   h));
+  CHECK(h.req == "4bf92f3577b34da6a3ce929d0e0e4736");
+  // Not a pair of its own, or no trace: no id.
+  REQUIRE(parse_header("2024-01-15 10:30:15,123 INFO my_trace_id=abc", h));
+  CHECK(h.req.empty());
+  REQUIRE(parse_header("2024-01-15 10:30:15,123 INFO trace_id=00000000000000000000000000000000 none", h));
+  CHECK(h.req.empty());
+  // A tag wins: the pairs in its message are text.
+  REQUIRE(parse_header("2024-01-15 10:30:15,123 INFO [req=r1|session=s1] forwarded trace_id=abcdef", h));
+  CHECK(h.req == "r1");
+}
+
+TEST_CASE("a text layout's other fields are attributes named by their shape", "[parse]") {
+  auto attrs = [](std::string_view line) {
+    Header h;
+    REQUIRE(parse_header(line, h));
+    std::map<std::string, std::string> out;
+    tracegrep::for_each_attr(h,
+                             [&](std::string_view k, std::string_view v, bool) { out[std::string(k)] = v; });
+    return out;
+  };
+  using M = std::map<std::string, std::string>;
+  CHECK(attrs("2024-01-15 10:30:15,123 - payments.gateway - ERROR - [req=a|session=b] - m") ==
+        M{{"name", "payments.gateway"}});
+  CHECK(attrs("2024-01-15 10:30:15,123 | INFO | app.py:42 | [req=a|session=b|tenant=t] m") ==
+        M{{"module", "app.py"}, {"lineno", "42"}, {"tenant", "t"}});
+  CHECK(attrs("2024-01-15 10:30:15,123 4242 [MainThread] INFO [req=a|session=b] m") ==
+        M{{"process", "4242"}, {"thread", "MainThread"}});
+  CHECK(attrs("2024-01-15 10:30:15,123 [DEBUG] payments: [req=a|session=b] m") == M{{"name", "payments"}});
+  CHECK(attrs("2024-01-15 10:30:15,123 - api.handlers - charge - INFO - [req=a|session=b] - m") ==
+        M{{"name", "api.handlers"}, {"field2", "charge"}});
+  // Words after the last level or tag are the message, not fields.
+  CHECK(attrs("2024-01-15 10:30:15,123 INFO [req=a|session=b] db.pool: exhausted").empty());
+}
+
+TEST_CASE("epoch seconds first, as %(created)f writes them", "[parse]") {
+  Header h;
+  REQUIRE(parse_header("1705314615.123456 INFO [req=a|session=b] created first", h));
+  CHECK(tracegrep::format::format_iso(h.ts) == "2024-01-15T10:30:15.123456Z");
+  CHECK(h.level == Level::kInfo);
+  CHECK(h.req == "a");
+  CHECK_FALSE(parse_header("1705314615 INFO no fraction: a number, not a time", h));
+  CHECK_FALSE(parse_header("170531461.5 nine digits", h));
+  CHECK_FALSE(parse_header("1705314615.5x glued", h));
+}

@@ -194,7 +194,7 @@ TEST_CASE("escaped JSON messages are decoded, attributes keep their JSON types",
   CHECK(attrs.at("user.name") == "Zo\xc3\xab");
   // The --json writer puts them under "attrs", escaped.
   std::string out;
-  tracegrep::append_attrs(out, h, line);
+  tracegrep::append_attrs(out, h);
   CHECK(out == R"("n":1.5,"ok":true,"none":null,"tags":["a","b"],"user.id":"u1","user.name":"Zoë")");
 }
 
