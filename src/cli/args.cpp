@@ -1,9 +1,13 @@
 #include "cli/args.hpp"
 
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
+#include <cstdio>
 
 #include "cli/help.hpp"
 #include "cli/version.hpp"
+#include "report/reporter.hpp"
 
 namespace tracegrep {
 
@@ -41,6 +45,30 @@ void add_source_options(CLI::App* cmd, std::vector<std::string>& files, std::str
   cmd->add_option("FILE", files, "Logs to read; none: the index (from a terminal) or stdin")->type_name("");
 }
 
+// A usage error as every other error: "tracegrep: ...", with the closest
+// option (or subcommand) when one was mistyped, and where help is.
+void report_usage_error(const CLI::App& app, const CLI::ParseError& e) {
+  const CLI::App* cmd = &app;
+  for (const CLI::App* sub : app.get_subcommands()) cmd = sub;  // the one that was parsing
+  std::string hint;
+  const std::string what = e.what();
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+    const std::string word = what.substr(what.rfind(' ') + 1);
+    std::vector<std::string> names;
+    for (const CLI::Option* o : cmd->get_options()) {
+      for (const auto& l : o->get_lnames()) names.push_back("--" + l);
+      for (const auto& s : o->get_snames()) names.push_back("-" + s);
+    }
+    if (cmd == &app)
+      for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+    const std::string near = messages::closest(word, names);
+    if (!near.empty()) hint = fmt::format(" (did you mean {}?)", near);
+  }
+  const std::string help =
+      cmd == &app ? "tracegrep --help" : fmt::format("tracegrep {} --help", cmd->get_name());
+  fmt::print(stderr, "tracegrep: {}{}; see {}\n", what, hint, help);
+}
+
 }  // namespace
 
 ParsedArgs parse_args(int argc, char** argv) {
@@ -71,6 +99,7 @@ ParsedArgs parse_args(int argc, char** argv) {
   app.add_option("--until", a.until, "Entries up to TIME, including all of its last unit")->type_name("TIME");
   app.add_flag("-F,--fixed-strings", a.fixed_strings, "PATTERNs are plain strings");
   app.add_flag("-i,--ignore-case", a.ignore_case, "PATTERNs ignore case");
+  app.add_flag("-w,--word-regexp", a.word_regexp, "PATTERNs match whole words only, as grep -w");
   app.add_flag("-v,--invert-match", a.invert, "Entries whose message matches no PATTERN");
   app.add_flag("-H,--with-filename", a.with_filename, "Prefix each line with its FILE");
   app.add_flag("--no-filename", a.no_filename, "Never prefix lines with FILE");
@@ -131,7 +160,16 @@ ParsedArgs parse_args(int argc, char** argv) {
       app.add_subcommand("requests", "A table of requests: start, duration, entries, highest level");
   rq->add_option("-s,--session", q.session, "Only the requests of this session")->type_name("ID");
   rq->add_option("-l,--level", q.level, "Only requests that reached LEVEL or higher")->type_name("LEVEL");
-  rq->add_option("--slowest", q.slowest, "The N longest requests, longest first")->type_name("N");
+  rq->add_option("--slowest", q.slowest, "The N longest requests, longest first")
+      ->type_name("N")
+      ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            const bool digits = !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
+            return digits && v.find_first_not_of('0') != std::string::npos
+                       ? ""
+                       : "a number of requests, 1 or more";
+          },
+          "N"));
   rq->add_flag("--json", q.json, "One JSON object per request and line");
   add_source_options(rq, q.files, q.db, q.since, q.until, parsed.keys);
   SessionsArgs& ss = parsed.sessions;
@@ -151,10 +189,24 @@ ParsedArgs parse_args(int argc, char** argv) {
     if (rq->parsed()) parsed.command = Command::kRequests;
     if (se->parsed()) parsed.command = Command::kSessions;
     if (ly->parsed()) parsed.command = Command::kLayouts;
+    if (parsed.command != Command::kScan) {
+      // An option of the scan given before a subcommand would be silently
+      // ignored by it ("tracegrep --db X requests"): refuse it, saying where it goes.
+      for (const CLI::Option* o : app.get_options()) {
+        if (o->count() == 0 || o->get_name() == "--version" || o->get_name() == "--help") continue;
+        const CLI::App* sub = app.get_subcommands().front();
+        std::string name = o->get_name();
+        if (name.empty() || name == "FILE") name = o->get_name(false, true);
+        fmt::print(stderr, "tracegrep: {} goes after the subcommand: tracegrep {} {} ...\n", name,
+                   sub->get_name(), name);
+        parsed.exit_code = 2;
+        return parsed;
+      }
+    }
   } catch (const CLI::Success& e) {
     parsed.exit_code = app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    report_usage_error(app, e);
     parsed.exit_code = 2;
   }
   return parsed;

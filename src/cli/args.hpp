@@ -27,6 +27,7 @@ struct ScanArgs {
   std::string db;  ///< --db: read this index instead of files
   bool fixed_strings = false;
   bool ignore_case = false;
+  bool word_regexp = false;
   bool invert = false;
   bool with_filename = false;
   bool no_filename = false;

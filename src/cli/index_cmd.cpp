@@ -105,6 +105,17 @@ int index_command(const IndexArgs& args) {
       index::Store store(path, index::Access::kRead);
       return print_status(store, path);
     }
+    // Only unreadable inputs: say so, and leave no new empty index behind.
+    std::error_code exists_ec;
+    if (!std::filesystem::exists(path, exists_ec)) {
+      std::vector<std::pair<std::string, int>> unreadable;
+      for (const std::string& f : args.files)
+        if (f != "-" && ::access(f.c_str(), R_OK) != 0) unreadable.emplace_back(f, errno);
+      if (unreadable.size() == args.files.size()) {
+        for (const auto& [f, e] : unreadable) reporter.error(input_name(f).display, Error::from_errno(e));
+        return kExitError;
+      }
+    }
     WriterLock lock(path, reporter);
     if (lock.error()) {
       reporter.error(path, lock.error());

@@ -122,6 +122,7 @@ std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::strin
   }
   spec.syntax = a.fixed_strings ? PatternSyntax::kFixed : PatternSyntax::kRegex;
   spec.letter_case = a.ignore_case ? Case::kInsensitive : Case::kSensitive;
+  spec.whole_words = a.word_regexp;
   spec.polarity = a.invert ? Polarity::kInverted : Polarity::kMatching;
   if (a.invert && a.patterns.empty()) {
     error = "-v inverts the -e patterns, and none was given";

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 namespace tracegrep::index {
 namespace {
@@ -126,6 +127,8 @@ Store::Store(const std::string& path, Access access) {
     throw BadIndex("no index here; make one with: tracegrep index FILE...");
   }
   if (existed && size == 0) throw BadIndex("an empty file, not a tracegrep index; left as it is");
+  if (std::error_code ec; std::filesystem::is_directory(path, ec))
+    throw BadIndex("a directory, not an index: give the index file (--db DIR/index.db)");
   if (!existed) {
     create_index(path);
     existed = true;

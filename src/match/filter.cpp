@@ -36,7 +36,10 @@ std::unique_ptr<Filter> Filter::build(const FilterSpec& spec, std::string& error
     const RE2::Options options = regex_options(spec.letter_case);
     std::string combined;
     for (const std::string& pattern : spec.patterns) {
-      const std::string source = spec.syntax == PatternSyntax::kFixed ? RE2::QuoteMeta(pattern) : pattern;
+      std::string source = spec.syntax == PatternSyntax::kFixed ? RE2::QuoteMeta(pattern) : pattern;
+      // -w as grep has it: not preceded or followed by a word character
+      // (RE2 has no lookaround; \b does the same at a word's edge).
+      if (spec.whole_words) source = "\\b(?:" + source + ")\\b";
       // Compiled alone first, so an error names the pattern that caused it.
       const RE2 one(source, options);
       if (!one.ok()) {

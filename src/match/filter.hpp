@@ -37,6 +37,7 @@ struct FilterSpec {
   PatternSyntax syntax = PatternSyntax::kRegex;
   Case letter_case = Case::kSensitive;
   Polarity polarity = Polarity::kMatching;
+  bool whole_words = false;  ///< -w: a match must stand between non-word characters
 };
 
 /// A test of whole lines by an RE2 pattern (--continuation), or an empty

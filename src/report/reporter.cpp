@@ -64,10 +64,20 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::string did_you_mean_command(std::string_view path) {
   if (path.find('/') != std::string_view::npos || path.find('.') != std::string_view::npos) return {};
-  for (const std::string_view command : {"index", "timeline", "requests", "sessions"}) {
+  for (const std::string_view command : {"index", "timeline", "requests", "sessions", "layouts"}) {
     if (edit_distance(path, command) <= 2) return fmt::format(" (did you mean 'tracegrep {}'?)", command);
   }
   return {};
+}
+
+std::string closest(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_distance = 3;
+  for (const auto& c : candidates) {
+    const std::size_t d = edit_distance(word, c);
+    if (d < best_distance) best_distance = d, best = c;
+  }
+  return best;
 }
 
 }  // namespace messages

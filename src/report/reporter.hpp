@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "report/error.hpp"
 
@@ -58,6 +59,9 @@ std::string bad_level(std::string_view given);
 std::string bad_max_entry_size(std::string_view given);
 /// " (did you mean 'tracegrep index'?)" for a missing FILE named like a subcommand, else "".
 std::string did_you_mean_command(std::string_view path);
+
+/// The candidate closest to `word` (an edit or two away), or empty.
+std::string closest(std::string_view word, const std::vector<std::string>& candidates);
 }  // namespace messages
 
 }  // namespace tracegrep

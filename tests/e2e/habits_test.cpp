@@ -1,0 +1,85 @@
+// grep's habits and careless input (issue 14): usage errors as every other
+// error, options before a subcommand refused, a directory as --db, an index
+// of missing files, meaningless numbers.
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "support/subprocess.hpp"
+
+using namespace tracegrep::test;
+
+TEST_CASE("a usage error is tracegrep: ..., with the closest option and where help is, exit 2",
+          "[e2e][habits]") {
+  const Result typo = run_tracegrep({"--sesion", "x", "app.log"});
+  CHECK(typo.status == 2);
+  CHECK(typo.out.empty());
+  CHECK(
+      typo.err ==
+      "tracegrep: The following argument was not expected: --sesion (did you mean --session?); see tracegrep "
+      "--help\n");
+  const Result sub = run_tracegrep({"requests", "--slowset", "3", "app.log"});
+  CHECK(sub.status == 2);
+  CHECK(sub.err.find("(did you mean --slowest?); see tracegrep requests --help\n") != std::string::npos);
+  const Result far = run_tracegrep({"--zzzzzz", "app.log"});
+  CHECK(far.err.find("did you mean") == std::string::npos);  // nothing close: no guess
+}
+
+TEST_CASE("an option of the scan before a subcommand is refused, not silently ignored", "[e2e][habits]") {
+  TempDir tmp;
+  const std::string db = tmp.path("i.db");
+  REQUIRE(run_tracegrep({"index", "-q", "--db", db, "app.log"}).status == 0);
+  const Result before = run_tracegrep({"--db", db, "requests", "--slowest", "5"});
+  CHECK(before.status == 2);
+  CHECK(before.out.empty());
+  CHECK(before.err == "tracegrep: --db goes after the subcommand: tracegrep requests --db ...\n");
+  const Result after = run_tracegrep({"requests", "--slowest", "5", "--db", db});
+  CHECK(after.status == 0);
+  CHECK(!after.out.empty());
+}
+
+TEST_CASE("a directory as --db, an index of only missing files, --slowest 0: said, nothing made",
+          "[e2e][habits]") {
+  TempDir tmp;
+  const Result dir = run_tracegrep({"--db", tmp.dir(), "-s", "x"});
+  CHECK(dir.status == 2);
+  CHECK(dir.err.find("a directory, not an index") != std::string::npos);
+  const std::string db = tmp.path("new.db");
+  const Result missing = run_tracegrep({"index", "-q", "--db", db, tmp.path("nosuch.log")});
+  CHECK(missing.status == 2);
+  CHECK(missing.err.find("nosuch.log: No such file or directory") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(db));
+  for (const char* n : {"0", "-1", "x"}) {
+    const Result r = run_tracegrep({"requests", "--slowest", n, "app.log"});
+    CHECK(r.status == 2);
+    CHECK(r.err.find("--slowest: a number of requests, 1 or more") != std::string::npos);
+  }
+}
+
+TEST_CASE("whole-word patterns (-w) match the lines grep -w matches", "[e2e][habits]") {
+  TempDir tmp;
+  const std::string log = tmp.path("w.log");
+  write_file(log,
+             "2024-01-15 10:30:15 INFO [req=a|session=b] pay payment\n"
+             "2024-01-15 10:30:16 INFO [req=a|session=b] payment only\n"
+             "2024-01-15 10:30:17 INFO [req=a|session=b] pay-day\n"
+             "2024-01-15 10:30:18 INFO [req=a|session=b] repay_pay\n"
+             "2024-01-15 10:30:19 INFO [req=a|session=b] PAY up\n");
+  // Each entry is one line here, so entries and lines count alike.
+  for (const std::vector<std::string>& opts :
+       std::vector<std::vector<std::string>>{{"-w", "-e", "pay"},
+                                             {"-w", "-i", "-e", "pay"},
+                                             {"-w", "-F", "-e", "pay-day"},
+                                             {"-w", "-e", "pay.*"},
+                                             {"-w", "-e", "repay"}}) {
+    std::vector<std::string> tg = {"-c"}, grep = {"-c"};
+    for (const auto& o : opts)
+      if (o != "-e")
+        tg.push_back(o), grep.push_back(o);
+      else
+        tg.push_back(o);
+    tg.push_back(log);
+    grep.push_back(log);
+    INFO(grep[grep.size() - 2]);
+    CHECK(run_tracegrep(tg).out == run("/usr/bin/grep", grep).out);
+  }
+}
