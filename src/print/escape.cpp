@@ -145,6 +145,11 @@ void append_json_string(std::string& out, std::string_view text) {
     if (len == 0) {
       out += "\\ufffd";
       ++i;
+    } else if (unsafe_code_point(
+                   cp)) {  // bidi overrides, C1 controls: escaped, so valid JSON shows them inert
+      out += "\\u";
+      for (int shift = 12; shift >= 0; shift -= 4) out += kHexDigits[(cp >> shift) & 15];
+      i += len;
     } else {
       out.append(text, i, len);
       i += len;

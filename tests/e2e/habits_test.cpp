@@ -83,3 +83,15 @@ TEST_CASE("whole-word patterns (-w) match the lines grep -w matches", "[e2e][hab
     CHECK(run_tracegrep(tg).out == run("/usr/bin/grep", grep).out);
   }
 }
+
+TEST_CASE("JSON output escapes bidi controls and C1 controls always, so they cannot reorder a terminal",
+          "[e2e][habits]") {
+  const Result r = run_tracegrep(
+      {"--json"},
+      with_stdin("2024-01-15 10:30:15 INFO [req=a|session=b] x \xe2\x80\xae y \xc2\x9b z \xc3\xa9\n"));
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find(R"("msg":"x \u202e y \u009b z )"
+                   "\xc3\xa9"
+                   R"(")") != std::string::npos);  // é stays
+  CHECK(r.out.find("\xe2\x80\xae") == std::string::npos);
+}
