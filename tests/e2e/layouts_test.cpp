@@ -238,3 +238,12 @@ TEST_CASE("the index records the layout each file was read as, and answers one q
   const Result tl = run_tracegrep({"timeline", "--db", db, "-r", "r1"});
   CHECK(tl.out.find("entries 6") != std::string::npos);
 }
+
+TEST_CASE("JSON lines and logfmt through a pipe, as tail -f gives them", "[e2e][layouts]") {
+  const Result r = run_tracegrep({"-r", "r1", "--json"}, with_stdin(kMixed));
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("\"msg\":\"json line\",\"file\":\"-\",\"line\":2") != std::string::npos);
+  CHECK(r.out.find("\"msg\":\"logfmt line\",\"file\":\"-\",\"line\":3") != std::string::npos);
+  const Result t = run_tracegrep({"timeline", "-r", "r1"}, with_stdin(kMixed));
+  CHECK(t.out.find("entries 3  highest ERROR") != std::string::npos);
+}

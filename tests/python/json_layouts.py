@@ -8,8 +8,9 @@ and hostile messages. Then checks, through the real tracegrep binary:
   - `--json`: every entry's level, request, session, message and traceback;
   - `-c -r` and `-c -s`: exactly the entries of that request and session;
   - `index` then `--db -s`: the same entries as the scan;
-  - `timeline -r` over all files plus one in the seed's text layout: one
-    request's entries from every service, in time order.
+  - `timeline -r` over all files plus one in the seed's text layout and one
+    in OpenTelemetry's text format: one request's entries from every
+    service, in time order.
 structlog's LogfmtRenderer writes a newline inside a value raw: the value's
 quote then closes on a later line, and the fields after it (level, ids,
 time) are not read (tracegrep(1), JSON lines and logfmt). Such records are
@@ -151,6 +152,29 @@ def write_seed(path, records):
     h.close()
 
 
+class OtelFilter(ContextFilter):
+    """What OpenTelemetry's LoggingInstrumentor adds; the trace id is the request's id."""
+    def filter(self, record):
+        super().filter(record)
+        record.otelTraceID = request_id.get() or "0"
+        record.otelSpanID = "00f067aa0ba902b7" if request_id.get() else "0"
+        record.otelServiceName = "payments"
+        return True
+
+
+def write_otel(path, records):
+    """OpenTelemetry's text format (OTEL_PYTHON_LOG_FORMAT), for the mixed timeline."""
+    logger, h = file_logger("payments.otel", path, logging.Formatter(
+        "%(asctime)s %(levelname)s [%(name)s] [%(filename)s:%(lineno)d] [trace_id=%(otelTraceID)s "
+        "span_id=%(otelSpanID)s resource.service.name=%(otelServiceName)s] - %(message)s"))
+    h.filters.clear()
+    h.addFilter(OtelFilter())
+    for level, req, sess, msg, tb in records:
+        request_id.set(req)
+        getattr(logger, level)(msg.replace("\n", " "))
+    h.close()
+
+
 def split(layout, msg):
     """A record whose value structlog's logfmt splits over lines."""
     return layout == "structlog-logfmt" and "\n" in msg
@@ -210,9 +234,13 @@ def main():
         query = run(tracegrep, "--db", db, "-s", "5e550001abcdef0123")
         if idx.returncode != 0 or query.stdout != scan.stdout or not scan.stdout:
             problems.append("%s: index query differs from the scan: %r vs %r %s" % (name, query.stdout[:200], scan.stdout[:200], idx.stderr))
-    # One request across every layout, in time order.
+    # One request across every layout (and OpenTelemetry's text, whose trace
+    # id is the request), in time order.
     seed = "%s/seed.log" % out_dir
     write_seed(seed, records)
+    otel = "%s/otel-text.log" % out_dir
+    write_otel(otel, records)
+    paths.append(otel)
     got = run(tracegrep, "timeline", "--json", "-r", "r0000004", *paths, seed)
     try:
         tl = json.loads(got.stdout)
