@@ -100,6 +100,7 @@ ParsedArgs parse_args(int argc, char** argv) {
   app.add_flag("-F,--fixed-strings", a.fixed_strings, "PATTERNs are plain strings");
   app.add_flag("-i,--ignore-case", a.ignore_case, "PATTERNs ignore case");
   app.add_flag("-w,--word-regexp", a.word_regexp, "PATTERNs match whole words only, as grep -w");
+  app.add_flag("-a,--text", a.text, "Print entries holding NUL bytes too (else: 'binary file matches')");
   app.add_flag("-v,--invert-match", a.invert, "Entries whose message matches no PATTERN");
   app.add_flag("-H,--with-filename", a.with_filename, "Prefix each line with its FILE");
   app.add_flag("--no-filename", a.no_filename, "Never prefix lines with FILE");

@@ -28,6 +28,7 @@ struct ScanArgs {
   bool fixed_strings = false;
   bool ignore_case = false;
   bool word_regexp = false;
+  bool text = false;  ///< -a: entries holding NUL bytes are printed
   bool invert = false;
   bool with_filename = false;
   bool no_filename = false;

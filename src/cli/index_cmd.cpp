@@ -126,6 +126,9 @@ int index_command(const IndexArgs& args) {
     const auto start = std::chrono::steady_clock::now();
     index::IngestOptions options;
     options.max_entry = max_entry;
+    options.notice = [&reporter](const std::string& file, const std::string& why) {
+      reporter.notice(input_name(file).display, why);
+    };
     if (show) {
       options.progress = [start](const std::string& file, std::int64_t done, std::int64_t total) {
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -176,6 +176,7 @@ std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::strin
   plan->style.with_filename = a.with_filename || (plan->inputs.size() > 1 && !a.no_filename);
   if (a.no_filename) plan->style.with_filename = false;
   plan->style.line_numbers = a.line_numbers;
+  plan->style.binary_as_text = a.text;
   const bool color = use_color(a.color, out);
   plan->style.color = color ? Color::kOn : Color::kOff;
   plan->style.safety = (color || out.is_terminal()) ? Safety::kTerminal : Safety::kRaw;

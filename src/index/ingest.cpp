@@ -1,6 +1,7 @@
 #include "index/ingest.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 
 #include "index/chunker.hpp"
 #include "parse/header.hpp"
+#include "parse/layout_check.hpp"
 #include "parse/line_sink.hpp"
 #include "source/feeder.hpp"
 #include "source/stream.hpp"
@@ -100,6 +102,14 @@ Error Ingester::add(const std::string& path) {
   std::string head;
   if (read_some(*stream, head, kFingerprintBytes, live) == ReadStatus::kError) return stream->error();
   if (head.empty()) return {};  // nothing to index yet
+  // A binary file (a NUL byte first, and no line that begins an entry) is
+  // left out, as ripgrep leaves it; a log with a zero-filled block is not.
+  if (const auto nul = head.find('\0'); nul != std::string::npos && check_layout(head).timed == 0) {
+    if (options_.notice)
+      options_.notice(path,
+                      fmt::format("binary file (a NUL byte at offset {}, no log line), not indexed", nul));
+    return {};
+  }
 
   // Content seen before, under this name or another (rotated, gzipped)?
   std::optional<FileRow> known;

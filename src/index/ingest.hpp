@@ -18,6 +18,8 @@ struct IngestOptions {
   /// Called every few MB with the path, the bytes read of it so far, and its
   /// size (-1 when unknown: a pipe, a .gz).
   std::function<void(const std::string& path, std::int64_t done, std::int64_t total)> progress;
+  /// Told of an input left out, and why (a binary file).
+  std::function<void(const std::string& path, const std::string& why)> notice;
 };
 
 struct IngestTotals {

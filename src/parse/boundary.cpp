@@ -48,6 +48,12 @@ bool EntryBoundary::begins(std::string_view line) {
     return true;
   }
   if (g_rule) return !g_rule(l);
+  // Binary junk (a NUL byte: a crash's zero-filled block, a binary file) is
+  // never glued onto the entry above: it is an entry of its own, without ids.
+  if (l.find('\0') != std::string_view::npos) {
+    in_traceback_ = in_quote_ = false;
+    return true;
+  }
   if (in_quote_) {
     for (std::size_t i = 0; i < l.size(); ++i) {
       if (l[i] == '\\') {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
+
 #include "print/colors.hpp"
 #include "print/entry_json.hpp"
 #include "print/escape.hpp"
@@ -96,6 +98,12 @@ void TextPrinter::first_line(const Entry& e, std::string_view line) {
 }
 
 Flow TextPrinter::entry(const Entry& e) {
+  // Binary content (a NUL byte) is not dumped into a terminal or a pipe:
+  // it is counted and named once, as ripgrep and grep do (-a prints it).
+  if (!style_.binary_as_text && std::memchr(e.text.data(), '\0', e.text.size()) != nullptr) {
+    if (binary_++ == 0) binary_line_ = e.line;
+    return Flow::kContinue;
+  }
   const bool plain = !style_.with_filename && !style_.line_numbers && style_.color == Color::kOff &&
                      style_.safety == Safety::kRaw;
   if (plain) {
@@ -127,6 +135,17 @@ Flow TextPrinter::entry(const Entry& e) {
     out_.put('\n');
   }
   return out_.closed() ? Flow::kStop : Flow::kContinue;
+}
+
+void TextPrinter::end_input() {
+  if (binary_ == 0) return;
+  std::string name;
+  append_terminal_safe(name, name_);
+  out_.write(fmt::format("{}: binary file matches ({} {} holding a NUL byte{}; -a/--text prints {})\n", name,
+                         binary_, binary_ == 1 ? "entry" : "entries",
+                         binary_line_ ? fmt::format(", the first at line {}", binary_line_) : std::string(),
+                         binary_ == 1 ? "it" : "them"));
+  out_.flush();
 }
 
 Flow TextPrinter::late_lines(std::string_view lines) {

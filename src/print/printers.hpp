@@ -19,14 +19,21 @@ struct TextStyle {
   bool line_numbers = false;
   Color color = Color::kOff;
   Safety safety = Safety::kRaw;
+  bool binary_as_text = false;  ///< -a: print entries holding NUL bytes too
 };
 
 class TextPrinter : public EntrySink {
  public:
   TextPrinter(Output& out, TextStyle style) : out_(out), style_(style) {}
-  void begin_input(const InputName& name) override { name_ = name.display; }
+  void begin_input(const InputName& name) override {
+    name_ = name.display;
+    binary_ = 0;
+    binary_line_ = 0;
+  }
   Flow entry(const Entry& e) override;
   Flow late_lines(std::string_view lines) override;
+  /// Says that entries holding NUL bytes matched but were not printed.
+  void end_input() override;
   void idle() override { out_.flush(); }
 
  private:
@@ -37,6 +44,8 @@ class TextPrinter : public EntrySink {
   TextStyle style_;
   std::string name_;
   std::string scratch_;
+  std::uint64_t binary_ = 0;       // entries of this input held back: they hold NUL bytes
+  std::uint64_t binary_line_ = 0;  // the first one's line (0: lines not counted)
 };
 
 class JsonPrinter : public EntrySink {

@@ -30,7 +30,8 @@ const Golden kGoldens[] = {
     {"orphan-nonl", {"-n", "edge/orphan-nonl.log"}},
     {"crlf", {"-s", "12345678", "edge/crlf.log"}},
     {"color-layouts", {"--color=always", "-H", "-n", "edge/layouts.log"}},
-    {"hostile-tty", {"--color=always", "edge/hostile.log"}},
+    {"hostile-tty", {"--color=always", "-a", "edge/hostile.log"}},  // -a: the NUL entry too, escaped
+    {"hostile-binary", {"--color=always", "edge/hostile.log"}},     // without: named, not printed
     {"regex-traceback", {"-e", "Traceback", "-i", "-l", "ERROR", "-c", "app.log", "worker.log"}},
     {"timeline-request", {"timeline", "-r", "860ba6e9", "app.log"}},
     {"timeline-cross-service", {"timeline", "-r", "x0000001", "edge/svc-api.log", "edge/svc-payments.log"}},

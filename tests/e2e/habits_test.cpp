@@ -95,3 +95,39 @@ TEST_CASE("JSON output escapes bidi controls and C1 controls always, so they can
                    R"(")") != std::string::npos);  // é stays
   CHECK(r.out.find("\xe2\x80\xae") == std::string::npos);
 }
+
+TEST_CASE("binary content is named, not dumped: a NUL byte, as ripgrep and grep do, -a prints it",
+          "[e2e][habits]") {
+  TempDir tmp;
+  std::string elf(
+      "\x7f"
+      "ELF\x02\x01\x01",
+      7);
+  elf += std::string(40, '\0') + "ELF inside\n" + std::string(100, '\0') + "\nmore\n";
+  write_file(tmp.path("prog"), elf);
+  const Result r = run_tracegrep({"-e", "ELF", tmp.path("prog")});
+  CHECK(r.status == 0);  // it matched, as grep's exit status says
+  CHECK(r.out == tmp.path("prog") +
+                     ": binary file matches (1 entry holding a NUL byte, the first at line 1; "
+                     "-a/--text prints it)\n");
+  const Result a = run_tracegrep({"-a", "-e", "ELF", tmp.path("prog")});
+  CHECK(a.out.size() > 40);
+  CHECK(a.out.find("binary file matches") == std::string::npos);
+  // A crash's zero-filled block inside a log: the entries around it are found
+  // and printed, the block is never glued onto the entry above it.
+  const std::string log = tmp.path("crashed.log");
+  write_file(log, "2024-01-15 10:30:15 INFO [req=r1|session=s1] before\n" + std::string(64, '\0') +
+                      "\n2024-01-15 10:30:16 INFO [req=r1|session=s1] after\n");
+  CHECK(run_tracegrep({"-r", "r1", log}).out ==
+        "2024-01-15 10:30:15 INFO [req=r1|session=s1] before\n2024-01-15 10:30:16 INFO [req=r1|session=s1] "
+        "after\n");
+  // index leaves binary files out, with a notice, and keeps the log.
+  const std::string db = tmp.path("i.db");
+  const Result idx = run_tracegrep({"index", "-q", "--db", db, tmp.path("prog"), log});
+  CHECK(idx.status == 0);
+  CHECK(idx.err.find("prog: binary file (a NUL byte at offset 7, no log line), not indexed") !=
+        std::string::npos);
+  CHECK(run_tracegrep({"--db", db, "-c", "-r", "r1"}).out == "2\n");
+  const Result st = run_tracegrep({"index", "--db", db, "--status"});
+  CHECK(st.out.find("1 files") != std::string::npos);
+}
