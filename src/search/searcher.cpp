@@ -67,8 +67,9 @@ void Searcher::explain_no_entries(const Source& source) {
   else if (options_.ids_asked && c.tagged == 0)
     why = "no line has a request or session id";
   if (why)
-    reporter_.notice(source.name().display,
-                     fmt::format("{} (first line: \"{}\"); see LOG FORMAT in tracegrep(1)", why, first));
+    reporter_.notice(
+        source.name().display,
+        fmt::format("{} (first line: \"{}\"); see --log-format, and LOG FORMAT in tracegrep(1)", why, first));
 }
 
 void Searcher::finish() {

@@ -86,8 +86,10 @@ TEST_CASE("an input in no known layout is named on stderr with its first line", 
   write_file(log, "{\"broken json\": \n[1,2,3]\n");
   const Result r = run_tracegrep({"-r", "x", log});
   CHECK(r.status == 1);
-  CHECK(r.err.find(log + ": no line matched a known layout (first line: \"{\"broken json\": \")") !=
-        std::string::npos);
+  CHECK(
+      r.err.find(log +
+                 ": no line matched a known layout (first line: \"{\"broken json\": \"); see --log-format") !=
+      std::string::npos);
 }
 
 TEST_CASE("tracegrep layouts lists what is built in and tells what each file was read as", "[e2e][layouts]") {
