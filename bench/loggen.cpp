@@ -6,6 +6,9 @@
 //
 //   tracegrep-loggen [--bytes N] [--seed S] [--service NAME] [--start "YYYY-MM-DD HH:MM:SS"]
 //                    [--print-ids] [--long-session N] [--layout seed|name|json|logfmt]
+//                    [--sessions N] [--requests N] [--request-len N] [--high-cardinality]
+// --sessions and --requests set how many are active at once (48 and 12);
+// --high-cardinality is 20,000 of each with 12-character request ids.
 // --layout writes the same entries as the seed's layout (the default), with
 // a logger name (%(name)s) before the level, as python-json-logger's JSON
 // lines (the traceback in "exc_info"), or as logfmt.
@@ -121,6 +124,7 @@ int main(int argc, char** argv) {
   bool print_ids = false;
   unsigned long long long_session = 0;  // requests of the printed session (0: as random)
   Layout layout = Layout::kSeed;
+  unsigned active_sessions = 48, active_requests = 12, request_len = 8;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -142,7 +146,19 @@ int main(int argc, char** argv) {
       print_ids = true;
     else if (a == "--long-session")
       long_session = std::strtoull(value().c_str(), nullptr, 10);
-    else if (a == "--layout") {
+    else if (a == "--sessions")
+      active_sessions = static_cast<unsigned>(std::strtoul(value().c_str(), nullptr, 10));
+    else if (a == "--requests")
+      active_requests = static_cast<unsigned>(std::strtoul(value().c_str(), nullptr, 10));
+    else if (a == "--request-len")
+      request_len = static_cast<unsigned>(std::strtoul(value().c_str(), nullptr, 10));
+    else if (a == "--high-cardinality") {
+      // A busy service: 20,000 requests in flight, each in its own random
+      // session of 20,000, each line a random one; 12-character request ids.
+      active_sessions = 20000;
+      active_requests = 20000;
+      request_len = 12;
+    } else if (a == "--layout") {
       const std::string l = value();
       if (l == "seed")
         layout = Layout::kSeed;
@@ -159,11 +175,17 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: tracegrep-loggen [--bytes N] [--seed S] [--service NAME] "
-                   "[--start TIME] [--print-ids] [--long-session N] [--layout L]\n");
+                   "[--start TIME] [--print-ids] [--long-session N] [--layout L] [--sessions N] "
+                   "[--requests N] [--request-len N] [--high-cardinality]\n");
       return 2;
     }
   }
   tracegrep::format::Timestamp ts;
+  if (active_sessions == 0 || active_requests == 0 || request_len == 0 || request_len > 32) {
+    std::fprintf(stderr,
+                 "tracegrep-loggen: --sessions and --requests are 1 or more, --request-len 1 to 32\n");
+    return 2;
+  }
   if (tracegrep::format::parse_timestamp(start, ts) != start.size()) {
     std::fprintf(stderr, "tracegrep-loggen: bad --start\n");
     return 2;
@@ -175,16 +197,16 @@ int main(int argc, char** argv) {
   std::vector<Session> sessions;
   std::vector<Request> requests;
   auto new_session = [&] { return Session{hex(rng, 32), 5 + rng.below(60), kUsers[rng.below(8)]}; };
-  for (int i = 0; i < 48; ++i) sessions.push_back(new_session());
+  for (unsigned i = 0; i < active_sessions; ++i) sessions.push_back(new_session());
   auto new_request = [&] {
     Request r;
-    r.id = hex(rng, 8);
+    r.id = hex(rng, request_len);
     r.session = rng.below(static_cast<unsigned>(sessions.size()));
     r.steps = 3 + rng.below(10);
     r.kind = rng.below(8);
     return r;
   };
-  for (int i = 0; i < 12; ++i) requests.push_back(new_request());
+  for (unsigned i = 0; i < active_requests; ++i) requests.push_back(new_request());
 
   std::string out;
   out.reserve(1 << 20);

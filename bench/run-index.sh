@@ -3,13 +3,23 @@
 # deterministic ~1 GB log; whole-process lookups by session and request
 # against grep -F over the log, in one run (median of N, page cache warm);
 # then one lookup with the page cache dropped (needs root).
-#   bench/run-index.sh [BYTES] [RUNS]        (defaults: 1000000000 9)
+# Then the tables from the summaries kept at ingest (requests --slowest,
+# sessions) against computing them from the entries (the same command over
+# the log), with their peak memory, and whether both print the same bytes.
+#   bench/run-index.sh [BYTES] [RUNS] [MODE]  (defaults: 1000000000 9 seed)
+# MODE high: loggen --high-cardinality (20,000 sessions and requests at once,
+# each line a random one, 12-character request ids).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bytes="${1:-1000000000}"
 runs="${2:-9}"
+mode="${3:-seed}"
+if [ "$mode" = high ]; then
+  gen_args="--seed 7 --high-cardinality"
+  log_name=high
+fi
 source bench/common.sh
-db=bench/data/index-$bytes.db
+db=bench/data/index-$mode-$bytes.db
 rm -f "$db" "$db-wal" "$db-shm" "$db.lock"
 /usr/bin/time -f "%e %M" -o bench/data/time.txt "$tg" index -q --db "$db" "$log"
 read -r secs rss_kb <bench/data/time.txt
@@ -36,3 +46,15 @@ else
   echo "page cache not dropped (needs root and a writable /proc/sys/vm/drop_caches)"
 fi
 cmp -s <("$tg" --db "$db" -s "$session") <("$tg" -s "$session" "$log") && echo "index and scan print the same bytes"
+
+# Tables: from the summaries, and computed from the entries (the log scanned).
+peak() { /usr/bin/time -f "%e %M" -o bench/data/time.txt "$@" >"$out"; read -r t kb <bench/data/time.txt; echo "$t s, $((kb / 1024)) MiB"; }
+echo "requests --slowest 10 --db: $(peak "$tg" requests --slowest 10 --db "$db") (target <= 100 ms, 64 MiB)"
+echo "requests --slowest 10 LOG:  $(peak "$tg" requests --slowest 10 "$log") (computed from the entries)"
+echo "sessions --db:              $(peak "$tg" sessions --db "$db") (target <= 500 ms)"
+echo "sessions LOG:               $(peak "$tg" sessions "$log") (computed from the entries)"
+for q in "requests --slowest 10" "requests --slowest 10 -l error" "sessions"; do
+  # shellcheck disable=SC2086
+  cmp -s <("$tg" $q --db "$db") <("$tg" $q "$log") && echo "$q: summaries and entries print the same bytes" ||
+    echo "$q: DIFFERENT from the entries"
+done

@@ -15,7 +15,7 @@ declare -A allowed=(
   [source]="parse report util"
   [timeline]=""
   [print]="parse timeline util"
-  [index]="parse source report util"
+  [index]="parse source report timeline util"
   [search]="source parse match print report index util"
   [cli]="search source parse match print report index timeline util"
 )

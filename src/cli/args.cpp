@@ -176,6 +176,9 @@ ParsedArgs parse_args(int argc, char** argv) {
   SessionsArgs& ss = parsed.sessions;
   CLI::App* se =
       app.add_subcommand("sessions", "A table of sessions: first and last seen, requests, entries, errors");
+  se->add_option("-s,--session", ss.session, "Only this session (a cut id matches, as with the scan's -s)")
+      ->type_name("ID");
+  se->add_option("-l,--level", ss.level, "Only sessions that reached LEVEL or higher")->type_name("LEVEL");
   se->add_flag("--json", ss.json, "One JSON object per session and line");
   add_source_options(se, ss.files, ss.db, ss.since, ss.until, parsed.keys);
   CLI::App* ly =

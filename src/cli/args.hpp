@@ -79,6 +79,8 @@ struct RequestsArgs {
 
 /// The raw values of `tracegrep sessions`.
 struct SessionsArgs {
+  std::string session;
+  std::string level;
   std::vector<std::string> files;
   std::string db;
   std::string since;

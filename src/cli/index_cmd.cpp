@@ -198,6 +198,17 @@ int query_into(const Plan& plan, Output& out, Reporter& reporter, EntrySink& sin
   });
 }
 
+std::optional<int> with_summaries(const Plan& plan, Reporter& reporter,
+                                  const std::function<int(index::Store&)>& fn) {
+  std::optional<int> rc;
+  const int bad = with_store(plan, reporter, [&](index::Store& store) {
+    if (store.has_summaries()) rc = fn(store);
+    return 0;
+  });
+  if (bad == kExitError) return kExitError;
+  return rc;
+}
+
 int query_command(Plan& plan, Output& out, Reporter& reporter) {
   return with_store(plan, reporter, [&](index::Store& store) {
     // More than one file in the index: name them, as grep does with several.

@@ -7,6 +7,7 @@
 #include "cli/index_cmd.hpp"
 #include "cli/plan.hpp"
 #include "cli/run.hpp"
+#include "index/summary.hpp"
 #include "print/entry_json.hpp"
 #include "print/timeline_json.hpp"
 #include "print/timeline_printer.hpp"
@@ -125,6 +126,31 @@ std::unique_ptr<Collected> collect_entries(ScanArgs s, const std::vector<std::st
   return c;
 }
 
+// The plan alone, for a command that answers from the index's summaries;
+// nullptr when the answer must come from the entries (no index, or a filter
+// the summaries do not keep).
+std::unique_ptr<Collected> summary_plan(const std::string& db, const std::vector<std::string>& files) {
+  if (db.empty() || !files.empty()) return nullptr;
+  ScanArgs s;
+  s.db = db;
+  auto c = std::make_unique<Collected>();
+  std::string error;
+  c->plan = make_plan(s, c->out, error);
+  if (!c->plan) return nullptr;  // the entries' path says what is wrong
+  return c;
+}
+
+std::optional<format::Level> level_of(const std::string& text, bool& bad) {
+  bad = false;
+  if (text.empty()) return std::nullopt;
+  auto level = format::parse_level(text);
+  if (!level) {
+    Reporter().error(messages::bad_level(text));
+    bad = true;
+  }
+  return level;
+}
+
 std::size_t terminal_width() {
   winsize w{};
   if (::ioctl(1, TIOCGWINSZ, &w) == 0 && w.ws_col > 20) return w.ws_col;
@@ -182,12 +208,27 @@ int timeline_command(const TimelineArgs& a) {
 int requests_command(const RequestsArgs& a) {
   ScanArgs s;
   if (!a.session.empty()) s.sessions = {a.session};
-  std::optional<format::Level> min_level;
-  if (!a.level.empty()) {
-    min_level = format::parse_level(a.level);
-    if (!min_level) {
-      Reporter().error(messages::bad_level(a.level));
-      return kExitError;
+  bool bad = false;
+  const std::optional<format::Level> min_level = level_of(a.level, bad);
+  if (bad) return kExitError;
+  auto print = [&a](const timeline::Summaries& requests, Collected& c) {
+    if (a.json)
+      print_requests_json(requests, c.out);
+    else
+      print_requests_table(requests, c.out, c.plan->style);
+    c.out.flush();
+  };
+  // The index keeps a summary of each request: -s (a session lookup) and a
+  // time window read the entries.
+  if (a.session.empty() && a.since.empty() && a.until.empty()) {
+    if (const auto c = summary_plan(a.db, a.files)) {
+      const auto rc = with_summaries(*c->plan, c->reporter, [&](index::Store& store) {
+        const auto requests = index::request_summaries(store, min_level, a.slowest);
+        if (requests.empty()) return kExitNoMatch;
+        print(requests, *c);
+        return kExitMatch;
+      });
+      if (rc) return *rc;
     }
   }
   timeline::RequestSummarizer summarizer;
@@ -204,19 +245,37 @@ int requests_command(const RequestsArgs& a) {
     if (requests.size() > a.slowest) requests.resize(a.slowest);
   }
   if (requests.empty()) return c->rc == kExitError ? kExitError : kExitNoMatch;
-  if (a.json)
-    print_requests_json(requests, c->out);
-  else
-    print_requests_table(requests, c->out, c->plan->style);
-  c->out.flush();
+  print(requests, *c);
   return c->done();
 }
 
 int sessions_command(const SessionsArgs& a) {
+  bool bad = false;
+  const std::optional<format::Level> min_level = level_of(a.level, bad);
+  if (bad) return kExitError;
+  std::vector<std::string> wanted;
+  if (!a.session.empty()) wanted = {a.session};
+  if (a.since.empty() && a.until.empty()) {
+    if (const auto c = summary_plan(a.db, a.files)) {
+      const auto rc = with_summaries(*c->plan, c->reporter, [&](index::Store& store) {
+        const auto sessions = index::session_summaries(store, wanted, min_level);
+        if (sessions.empty()) return kExitNoMatch;
+        print_sessions(sessions, c->out, a.json);
+        c->out.flush();
+        return kExitMatch;
+      });
+      if (rc) return *rc;
+    }
+  }
   timeline::SessionSummarizer summarizer;
-  const auto c = collect_entries(ScanArgs{}, a.files, a.db, a.since, a.until, nullptr, &summarizer);
+  ScanArgs s;
+  s.sessions = wanted;
+  const auto c = collect_entries(s, a.files, a.db, a.since, a.until, nullptr, &summarizer);
   if (c->rc == kExitError && c->collector.seen == 0) return c->rc;
-  const auto sessions = summarizer.take();
+  auto sessions = summarizer.take();
+  std::erase_if(sessions, [&](const timeline::SessionSummary& x) {
+    return min_level && format::level_rank(x.highest) < format::level_rank(*min_level);
+  });
   if (sessions.empty()) return c->rc == kExitError ? kExitError : kExitNoMatch;
   print_sessions(sessions, c->out, a.json);
   c->out.flush();

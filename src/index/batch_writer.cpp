@@ -66,6 +66,10 @@ void BatchWriter::write(Batch& batch, Chunk* open, std::int64_t seen) {
     const std::int64_t batch_id = store_.next_batch();
     for (const PostingRun& r : runs) store_.add_posting(r.kind, r.key, batch_id, r.chunks);
   }
+  if (store_.has_summaries()) {
+    apply(*stored_rows(store_), batch.parts);
+    store_.replace_tail_parts(file_.id, open ? open->parts : Parts{});
+  }
   // With an open chunk, it is the tail: the file is indexed up to its
   // start and it is read again (and replaced) next time.
   file_.indexed = batch.indexed;

@@ -40,6 +40,7 @@ class BatchWriter {
     std::int64_t indexed = 0;  // the file after the batch: indexed up to here
     std::int64_t lines = 0;
     LayoutCounts layouts;  // of the entries begun in the batch
+    Parts parts;           // the summaries' parts of the closed chunks
   };
 
   /// Queues a batch; waits while two are queued, so memory stays bounded.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "index/store.hpp"
+#include "index/summary.hpp"
 #include "util/hash.hpp"
 
 namespace tracegrep::index {
@@ -48,6 +49,7 @@ struct Chunk {
   std::vector<KeyRef> keys;          // the distinct ids of the chunk, in order of appearance
   std::size_t posted = 0;            // keys[0, posted) are in postings already (open chunk)
   std::vector<std::uint32_t> slots;  // open addressing over keys: index + 1, 0 = empty
+  Parts parts;                       // what its entries come to, per (request, session)
 
   std::string_view key(const KeyRef& k) const { return std::string_view(raw).substr(k.at, k.len); }
 

@@ -33,6 +33,7 @@ void Chunker::start_chunk() {
     open_.raw.clear();
     open_.keys.clear();
     open_.posted = 0;
+    open_.parts.clear();
     std::fill(open_.slots.begin(), open_.slots.end(), 0u);
   } else {
     open_ = Chunk{};
@@ -66,6 +67,7 @@ void Chunker::take_line(std::string_view line, std::size_t real) {
     };
     ref(h.session, Kind::kSession);
     ref(h.req, Kind::kRequest);
+    open_.parts.add(h, file_id_, open_.row.offset + base);
   } else if (open_.raw.empty() && open_.row.entries == 0) {
     ++open_.row.entries;  // lines before the first timestamp form an entry
     ++totals_.entries;
@@ -95,6 +97,7 @@ void Chunker::take_line(std::string_view line, std::size_t real) {
 void Chunker::close_chunk() {
   if (open_.raw.empty()) return;
   pending_bytes_ += open_.raw.size();
+  batch_.parts.absorb(std::move(open_.parts));
   batch_.chunks.push_back(std::move(open_));
   force_close_ = false;
   start_chunk();

@@ -71,6 +71,7 @@ void Database::exec(const char* sql) {
 }
 
 std::int64_t Database::last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
+std::int64_t Database::changes() const { return sqlite3_changes64(db_); }
 
 Statement::Statement(Database& db, const char* sql) : db_(db) {
   const int rc = sqlite3_prepare_v3(db.handle(), sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);

@@ -44,6 +44,8 @@ class Database {
   /// Runs SQL without results (several statements allowed).
   void exec(const char* sql);
   std::int64_t last_insert_id() const;
+  /// Rows the last statement inserted, changed or deleted.
+  std::int64_t changes() const;
   sqlite3* handle() const { return db_; }
 
  private:

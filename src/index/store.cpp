@@ -41,6 +41,103 @@ CREATE TABLE postings(
   PRIMARY KEY(kind, key, batch)) WITHOUT ROWID;
 )sql";
 
+#define TRACEGREP_SUM_COLUMNS                                                                            \
+  "first_s INTEGER, first_ns INTEGER, last_s INTEGER, last_ns INTEGER, duration INTEGER NOT NULL, "      \
+  "entries INTEGER NOT NULL, errors INTEGER NOT NULL, highest INTEGER NOT NULL, seen INTEGER NOT NULL, " \
+  "msg_seen INTEGER NOT NULL, message TEXT NOT NULL, files BLOB NOT NULL, extra INTEGER NOT NULL"
+#define TRACEGREP_SUM_NAMES                                                                          \
+  "request, session, first_s, first_ns, last_s, last_ns, duration, entries, errors, highest, seen, " \
+  "msg_seen, "                                                                                       \
+  "message, files, extra"
+// The same, read from requests joined with another table.
+#define TRACEGREP_SUM_NAMES_R                                                                           \
+  "requests.request, session, first_s, first_ns, last_s, last_ns, requests.duration, entries, errors, " \
+  "highest, seen, msg_seen, message, files, extra"
+#define TRACEGREP_SUM_SET                                                                               \
+  "request = ?1, session = ?2, first_s = ?3, first_ns = ?4, last_s = ?5, last_ns = ?6, duration = ?7, " \
+  "entries = ?8, errors = ?9, highest = ?10, seen = ?11, msg_seen = ?12, message = ?13, files = ?14, "  \
+  "extra = ?15"
+#define TRACEGREP_SUM_SLOTS "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+
+// Version 2: the summaries (store.hpp).
+const char* const kSummarySchema =
+    "CREATE TABLE requests(request TEXT NOT NULL PRIMARY KEY, session TEXT NOT NULL, " TRACEGREP_SUM_COLUMNS
+    ") WITHOUT ROWID;"
+    "CREATE TABLE slowest(request TEXT NOT NULL PRIMARY KEY, duration INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX slowest_duration ON slowest(duration);"
+    "CREATE TABLE sessions(request TEXT NOT NULL, session TEXT NOT NULL PRIMARY KEY, " TRACEGREP_SUM_COLUMNS
+    ") WITHOUT ROWID;"
+    "CREATE TABLE request_sessions(request TEXT NOT NULL, session TEXT NOT NULL, "
+    "PRIMARY KEY(request, session)) WITHOUT ROWID;"
+    "CREATE TABLE tail_parts(file INTEGER NOT NULL, request TEXT NOT NULL, session TEXT NOT "
+    "NULL, " TRACEGREP_SUM_COLUMNS
+    ");"
+    "CREATE INDEX tail_parts_file ON tail_parts(file);";
+
+// The columns of a Sum, bound from `at` on (15 of them). A time is its
+// seconds, then its nanoseconds * 32 + its fraction digits + 16 if UTC;
+// msg_seen is kept less seen (mostly 0, which SQLite stores in no bytes).
+void bind_sum(db::Statement& s, int at, const Sum& sum) {
+  s.bind(at, sum.request).bind(at + 1, sum.session);
+  auto time = [&](int i, const std::optional<format::Timestamp>& t) {
+    if (!t) {
+      s.bind_null(i).bind_null(i + 1);
+      return;
+    }
+    s.bind(i, t->seconds).bind(i + 1, std::int64_t{t->nanos} * 32 + t->frac_digits + (t->utc ? 16 : 0));
+  };
+  time(at + 2, sum.first);
+  time(at + 4, sum.last);
+  s.bind(at + 6, sum_duration(sum));
+  s.bind(at + 7, sum.entries)
+      .bind(at + 8, sum.errors)
+      .bind(at + 9, std::int64_t{format::level_rank(sum.highest)});
+  s.bind(at + 10, sum.seen).bind(at + 11, sum.msg_seen - sum.seen).bind(at + 12, sum.message);
+  std::string files;
+  std::int64_t prev = 0;
+  for (const std::int64_t f : sum.files) {
+    put_varint(files, static_cast<std::uint64_t>(f - prev));
+    prev = f;
+  }
+  s.bind_blob(at + 13, files).bind(at + 14, sum.requests + (sum.mixed ? 1 : 0));
+}
+
+// A Sum from the columns at `at` on (TRACEGREP_SUM_NAMES); `extra` read as
+// the table means it.
+Sum read_sum(db::Statement& s, int at, bool is_request) {
+  Sum sum;
+  sum.request = std::string(s.text(at));
+  sum.session = std::string(s.text(at + 1));
+  auto time = [&](int i, std::optional<format::Timestamp>& t) {
+    if (s.is_null(i)) return;
+    format::Timestamp ts;
+    ts.seconds = s.integer(i);
+    const std::int64_t packed = s.integer(i + 1);
+    ts.nanos = static_cast<std::int32_t>((packed >> 5) % 1'000'000'000);
+    ts.frac_digits = static_cast<std::uint8_t>(packed & 15);
+    ts.utc = (packed & 16) != 0;
+    t = ts;
+  };
+  time(at + 2, sum.first);
+  time(at + 4, sum.last);
+  sum.entries = s.integer(at + 7);
+  sum.errors = s.integer(at + 8);
+  const std::int64_t level = s.integer(at + 9);
+  sum.highest = level >= 0 && level <= format::level_rank(format::Level::kCritical)
+                    ? static_cast<format::Level>(level)
+                    : format::Level::kNone;
+  sum.seen = s.integer(at + 10);
+  sum.msg_seen = sum.seen + s.integer(at + 11);
+  sum.message = std::string(s.text(at + 12));
+  if (!decode_ids(s.blob(at + 13), sum.files)) throw db::Error::damaged("malformed summary");
+  const std::int64_t extra = s.integer(at + 14);
+  if (is_request)
+    sum.mixed = extra != 0;
+  else
+    sum.requests = extra;
+  return sum;
+}
+
 bool exists(const std::string& path, off_t& size) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return false;
@@ -106,9 +203,10 @@ void create_index(const std::string& path) {
     db::Database d(tmp, db::OpenMode::kCreate);
     // Journal mode is chosen before the first write: WAL lets queries read
     // while `index` writes, and survives a crash at any point.
-    d.exec("PRAGMA journal_mode=WAL");
+    d.exec("PRAGMA page_size=16384; PRAGMA journal_mode=WAL");
     db::Transaction t(d);
     d.exec(kSchema);
+    d.exec(kSummarySchema);
     d.exec(("PRAGMA application_id=" + std::to_string(kApplicationId)).c_str());
     d.exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str());
     t.commit();
@@ -149,10 +247,12 @@ Store::Store(const std::string& path, Access access) {
       throw BadIndex("written by a newer tracegrep (index schema " + std::to_string(version) +
                      ", this one reads " + std::to_string(kSchemaVersion) + "); left as it is");
     }
-    if (version < kSchemaVersion) {
+    if (version < 1) {
       throw BadIndex("index schema " + std::to_string(version) +
                      " is not supported; remove the file to rebuild");
     }
+    summaries_ = version >= 2;
+    if (version < kSchemaVersion && access == Access::kWrite) upgrade(version);
   }
   if (access == Access::kWrite) {
     // NORMAL is crash-safe in WAL mode (a power cut may lose the last
@@ -163,6 +263,146 @@ Store::Store(const std::string& path, Access access) {
 }
 
 Store::~Store() = default;
+
+// Version 1 to 2: the summary tables, filled from the chunks, in one
+// transaction (a crash leaves the index at version 1, upgraded next time).
+void Store::upgrade(std::int64_t from) {
+  if (from >= 2) return;
+  db::Transaction t(*db_);
+  db_->exec(kSummarySchema);
+  summaries_ = true;
+  rebuild_summaries(*this);
+  db_->exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str());
+  t.commit();
+}
+
+std::optional<Sum> Store::find_sum(Table t, const std::string& key) {
+  db::Statement& s =
+      t == Table::kRequests
+          ? stmt(Sql::kFindRequest, "SELECT 1, " TRACEGREP_SUM_NAMES " FROM requests WHERE request = ?")
+          : stmt(Sql::kFindSession, "SELECT 1, " TRACEGREP_SUM_NAMES " FROM sessions WHERE session = ?");
+  s.bind(1, key);
+  std::optional<Sum> out;
+  if (s.step()) {
+    out = read_sum(s, 1, t == Table::kRequests);
+    out->row = s.integer(0);
+  }
+  s.reset();
+  return out;
+}
+
+void Store::save_sum(Table t, Sum& sum) {
+  const bool req = t == Table::kRequests;
+  if (sum.row == 0) {
+    db::Statement& s = req ? stmt(Sql::kAddRequest, "INSERT INTO requests(" TRACEGREP_SUM_NAMES
+                                                    ") VALUES (" TRACEGREP_SUM_SLOTS ")")
+                           : stmt(Sql::kAddSession, "INSERT INTO sessions(" TRACEGREP_SUM_NAMES
+                                                    ") VALUES (" TRACEGREP_SUM_SLOTS ")");
+    bind_sum(s, 1, sum);
+    s.run();
+    sum.row = 1;
+    return;
+  }
+  db::Statement& s =
+      req ? stmt(Sql::kUpdateRequest, "UPDATE requests SET " TRACEGREP_SUM_SET " WHERE request = ?1")
+          : stmt(Sql::kUpdateSession, "UPDATE sessions SET " TRACEGREP_SUM_SET " WHERE session = ?2");
+  bind_sum(s, 1, sum);
+  s.run();
+}
+
+bool Store::add_sum(Table t, Sum& sum) {
+  db::Statement& s = t == Table::kRequests
+                         ? stmt(Sql::kAddRequestIfNew, "INSERT OR IGNORE INTO requests(" TRACEGREP_SUM_NAMES
+                                                       ") VALUES (" TRACEGREP_SUM_SLOTS ")")
+                         : stmt(Sql::kAddSession, "INSERT INTO sessions(" TRACEGREP_SUM_NAMES
+                                                  ") VALUES (" TRACEGREP_SUM_SLOTS ")");
+  bind_sum(s, 1, sum);
+  s.run();
+  if (db_->changes() == 0) return false;
+  sum.row = 1;
+  return true;
+}
+
+bool Store::has_pair(const std::string& request, const std::string& session) {
+  db::Statement& s = stmt(Sql::kHasPair, "SELECT 1 FROM request_sessions WHERE request = ? AND session = ?");
+  s.bind(1, request).bind(2, session);
+  const bool found = s.step();
+  s.reset();
+  return found;
+}
+
+void Store::add_pair(const std::string& request, const std::string& session) {
+  stmt(Sql::kAddPair, "INSERT OR IGNORE INTO request_sessions(request, session) VALUES (?, ?)")
+      .bind(1, request)
+      .bind(2, session)
+      .run();
+}
+
+void Store::replace_tail_parts(std::int64_t file, const Parts& parts) {
+  stmt(Sql::kDeleteTail, "DELETE FROM tail_parts WHERE file = ?").bind(1, file).run();
+  db::Statement& s = stmt(Sql::kAddTail, "INSERT INTO tail_parts(file, " TRACEGREP_SUM_NAMES
+                                         ") VALUES (?, " TRACEGREP_SUM_SLOTS ")");
+  parts.for_each([&](const Sum& sum) {
+    s.bind(1, file);
+    bind_sum(s, 2, sum);
+    s.run();
+  });
+}
+
+void Store::for_each_tail_part(const std::function<void(const Sum&)>& fn) {
+  db::Statement s(*db_, "SELECT " TRACEGREP_SUM_NAMES " FROM tail_parts ORDER BY file, rowid");
+  while (s.step()) fn(read_sum(s, 0, true));
+}
+
+void Store::for_each_sum(Table t, const std::function<void(const Sum&)>& fn) {
+  db::Statement s(*db_, t == Table::kRequests ? "SELECT 1, " TRACEGREP_SUM_NAMES " FROM requests"
+                                              : "SELECT 1, " TRACEGREP_SUM_NAMES " FROM sessions");
+  while (s.step()) {
+    Sum sum = read_sum(s, 1, t == Table::kRequests);
+    sum.row = s.integer(0);
+    fn(sum);
+  }
+}
+
+Store::Slowest Store::slowest_floor() {
+  Slowest out;
+  db::Statement s(*db_, "SELECT COUNT(*), MIN(duration) FROM slowest");
+  if (s.step()) {
+    out.kept = s.integer(0);
+    out.floor = s.is_null(1) ? 0 : s.integer(1);
+  }
+  return out;
+}
+
+void Store::note_duration(const std::string& request, std::int64_t duration, Slowest& slowest) {
+  stmt(Sql::kNoteSlowest, "INSERT OR REPLACE INTO slowest(request, duration) VALUES (?, ?)")
+      .bind(1, request)
+      .bind(2, duration)
+      .run();
+  slowest = slowest_floor();
+  if (slowest.kept <= kSlowestKept) return;
+  // One too many: the shortest goes, and the floor rises to the next.
+  stmt(Sql::kDropSlowest,
+       "DELETE FROM slowest WHERE request = (SELECT request FROM slowest ORDER BY duration, request LIMIT 1)")
+      .run();
+  slowest = slowest_floor();
+}
+
+void Store::for_each_slowest(const std::function<void(const Sum&)>& fn) {
+  db::Statement s(*db_, "SELECT 1, " TRACEGREP_SUM_NAMES_R
+                        " FROM slowest JOIN requests USING (request) "
+                        "ORDER BY slowest.duration DESC");
+  while (s.step()) {
+    Sum sum = read_sum(s, 1, true);
+    sum.row = 1;
+    fn(sum);
+  }
+}
+
+std::int64_t Store::count(Table t) {
+  return pragma(*db_,
+                t == Table::kRequests ? "SELECT COUNT(*) FROM requests" : "SELECT COUNT(*) FROM sessions");
+}
 
 db::Statement& Store::stmt(Sql which, const char* sql) {
   auto& s = stmts_[static_cast<std::size_t>(which)];

@@ -15,21 +15,43 @@
 //     kind 0 session, 1 request: for each id seen in a batch, the ids of the
 //     chunks holding it, ascending, as delta varints.
 //   meta(key, value)
+//
+// Version 2 adds the summaries (index/summary.hpp), each row one Sum:
+//   requests(request, session, ...), sessions(request, session, ...)
+//     one row per request id (session: its first entry's) and per session;
+//   slowest(request, duration)
+//     the kSlowestKept longest requests (for `requests --slowest`);
+//   request_sessions(request, session)
+//     the sessions of the requests whose entries carry more than one;
+//   tail_parts(file, ...)
+//     what each file's tail chunk holds, per (request, session).
+//   The columns of a Sum: first_s, first_ns, last_s, last_ns (a time as
+//   seconds, and nanoseconds * 32 + fraction digits + 16 if UTC; NULL when
+//   no entry has a time), duration (ns), entries, errors (at ERROR or
+//   above), highest (level: 0 none, 1 TRACE ... 6 CRITICAL), seen (scan
+//   position of the first entry: file id << 40 | byte offset), msg_seen
+//   (that of the message's entry, less seen), message, files (file ids,
+//   delta varints), extra (requests: 1 when mixed; sessions: the number of
+//   requests).
+// A version 1 index is read as it is (queries compute from the entries) and
+// upgraded when `index` opens it to write.
 #pragma once
 
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "index/db.hpp"
+#include "index/summary.hpp"
 
 namespace tracegrep::index {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 inline constexpr std::int64_t kApplicationId = 0x54524750;  // "TRGP"
 
 /// Not usable as an index: the message says why; the file was not modified.
@@ -110,7 +132,35 @@ class Store {
   /// The layout recorded for a file, or empty (an index written before).
   std::string file_layout(std::int64_t file);
 
+  // summaries (index/summary.hpp)
+  enum class Table { kRequests, kSessions };
+  /// False for an index written before summaries (read, not upgraded).
+  bool has_summaries() const { return summaries_; }
+  std::optional<Sum> find_sum(Table t, const std::string& key);
+  void save_sum(Table t, Sum& s);
+  /// Inserts `s` unless its key is there; true when inserted.
+  bool add_sum(Table t, Sum& s);
+  bool has_pair(const std::string& request, const std::string& session);
+  void add_pair(const std::string& request, const std::string& session);
+  /// Replaces what is kept of a file's tail chunk (empty: it has none).
+  void replace_tail_parts(std::int64_t file, const Parts& parts);
+  void for_each_tail_part(const std::function<void(const Sum&)>& fn);
+  void for_each_sum(Table t, const std::function<void(const Sum&)>& fn);
+  /// The longest requests are kept apart, kSlowestKept of them: every
+  /// request not among them lasted at most `floor` (when `kept` is full).
+  struct Slowest {
+    std::int64_t kept = 0, floor = 0;
+  };
+  static constexpr std::int64_t kSlowestKept = 1024;
+  Slowest slowest_floor();
+  /// A request that lasted longer than the floor (or while there is room).
+  void note_duration(const std::string& request, std::int64_t duration, Slowest& slowest);
+  /// The requests kept as the longest, longest first.
+  void for_each_slowest(const std::function<void(const Sum&)>& fn);
+  std::int64_t count(Table t);
+
  private:
+  void upgrade(std::int64_t from);
   // Every statement, prepared on first use and kept: a slot each.
   enum class Sql : std::size_t {
     kFingerprintLengths,
@@ -131,10 +181,24 @@ class Store {
     kSetNextBatch,
     kNoteLayout,
     kFileLayout,
+    kFindRequest,
+    kFindSession,
+    kAddRequest,
+    kAddRequestIfNew,
+    kNoteSlowest,
+    kDropSlowest,
+    kAddSession,
+    kUpdateRequest,
+    kUpdateSession,
+    kHasPair,
+    kAddPair,
+    kDeleteTail,
+    kAddTail,
     kCount
   };
   db::Statement& stmt(Sql which, const char* sql);
   std::unique_ptr<db::Database> db_;
+  bool summaries_ = false;
   std::array<std::unique_ptr<db::Statement>, static_cast<std::size_t>(Sql::kCount)> stmts_;
   void chunk_meta(std::int64_t id, ChunkRow& row, bool& found);
   db::Statement& chunk_data_stmt();

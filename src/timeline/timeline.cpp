@@ -214,6 +214,7 @@ void SessionSummarizer::add(const Item& it) {
   s.session = it.session;
   ++s.entries;
   if (format::level_rank(it.level) >= format::level_rank(format::Level::kError)) ++s.errors;
+  if (format::level_rank(it.level) > format::level_rank(s.highest)) s.highest = it.level;
   if (!it.request.empty()) requests_[it.session].insert(it.request);
   if (it.has_ts) {
     if (!s.first || it.ts < *s.first) s.first = it.ts;

@@ -109,6 +109,7 @@ struct SessionSummary {
   std::string session;
   std::optional<format::Timestamp> first, last;
   std::size_t requests = 0, entries = 0, errors = 0;
+  format::Level highest = format::Level::kNone;
 };
 /// Builds session summaries one item at a time (memory grows with the
 /// number of sessions and requests, not of entries).

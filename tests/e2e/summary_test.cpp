@@ -1,0 +1,182 @@
+// The index's summaries through the real binary: `requests` and `sessions`
+// answered from them print exactly what computing from the entries prints
+// (a scan of the same files), whatever the split of requests over chunks,
+// batches, files, runs and a file's tail; an index from before summaries is
+// read as it is and upgraded by `index`.
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "support/subprocess.hpp"
+
+using namespace tracegrep::test;
+
+namespace {
+
+#define SHOW(r) INFO("status " << (r).status << "\n--- stdout\n" << (r).out << "--- stderr\n" << (r).err)
+
+std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+Result index(const std::string& db, const std::vector<std::string>& files, const std::string& cwd = {}) {
+  RunOptions o;
+  o.cwd = cwd;
+  return run(TRACEGREP_BIN, concat({"index", "-q", "--db", db}, files), o);
+}
+
+void generate(const std::string& path, const std::string& args) {
+  REQUIRE(run("/bin/sh", {"-c", fmt::format("'{}' {} > '{}'", TRACEGREP_LOGGEN, args, path)}).status == 0);
+}
+
+void sql(const std::string& db, const std::string& statement) {
+  sqlite3* h = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+  char* error = nullptr;
+  const int rc = sqlite3_exec(h, statement.c_str(), nullptr, nullptr, &error);
+  INFO((error ? error : ""));
+  sqlite3_free(error);
+  sqlite3_close(h);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+const std::vector<std::vector<std::string>> kQueries = {
+    {"requests"},
+    {"requests", "--json"},
+    {"requests", "--slowest", "10"},
+    {"requests", "--slowest", "1"},
+    {"requests", "--slowest", "25", "-l", "error"},
+    {"requests", "-l", "critical"},
+    {"sessions"},
+    {"sessions", "--json"},
+    {"sessions", "-l", "critical"},
+    {"sessions", "-s", "d6b3169782347c4d145c01a599f4a231"},
+    {"sessions", "-s", "d6b3", "--json"},
+    {"requests", "--slowest", "3", "--level", "nosuch"},
+};
+
+// Every query against the index and against a scan of `files` (run in `cwd`).
+void check_same(const std::string& db, const std::vector<std::string>& files, const std::string& cwd = {}) {
+  RunOptions o;
+  o.cwd = cwd;
+  for (const auto& q : kQueries) {
+    const Result from_index = run(TRACEGREP_BIN, concat(q, {"--db", db}), o);
+    const Result from_scan = run(TRACEGREP_BIN, concat(q, files), o);
+    INFO(fmt::format("query: {}\n--- index ({} lines)\n{:.3000}--- scan ({} lines)\n{:.3000}--- stderr\n{}",
+                     fmt::join(q, " "), std::count(from_index.out.begin(), from_index.out.end(), '\n'),
+                     from_index.out, std::count(from_scan.out.begin(), from_scan.out.end(), '\n'),
+                     from_scan.out, from_index.err));
+    CHECK(from_index.status == from_scan.status);
+    CHECK(from_index.out == from_scan.out);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("requests and sessions from the index's summaries print what the entries give",
+          "[e2e][index][summary]") {
+  TempDir tmp;
+  const std::string db = tmp.path("i.db");
+  // Requests that span chunks and batches (16 MB), two services, a
+  // high-cardinality log (20,000 sessions at once), and the test data's
+  // edge cases (untimed entries, ids without sessions, hostile text).
+  const std::string api = tmp.path("api.log"), worker = tmp.path("worker.log"), busy = tmp.path("busy.log");
+  generate(api, "--bytes 20000000 --seed 11");
+  generate(worker, "--bytes 3000000 --seed 11 --service worker");
+  generate(busy, "--bytes 6000000 --seed 12 --high-cardinality");
+  const std::string whole = read_file(api);
+  // The first run sees the first 9 MB of the api log: its tail chunk is
+  // summarised apart, and read again by the second run.
+  const std::size_t cut = whole.find('\n', 9'000'000) + 1;
+  {
+    std::ofstream f(api, std::ios::binary | std::ios::trunc);
+    f << whole.substr(0, cut);
+  }
+  std::vector<std::string> files = {api,
+                                    worker,
+                                    testdata("app.log"),
+                                    testdata("edge/broken.log"),
+                                    testdata("edge/hostile.log"),
+                                    testdata("edge/python-layouts.log")};
+  SECTION("over several runs, files and services") {
+    REQUIRE(index(db, {api, worker}).status == 0);
+    check_same(db, {api, worker});  // with the api log's tail apart
+    {
+      std::ofstream f(api, std::ios::binary | std::ios::app);
+      f << whole.substr(cut);
+    }
+    REQUIRE(index(db, files).status == 0);
+    check_same(db, files);
+    files.push_back(busy);
+    REQUIRE(index(db, {busy}).status == 0);
+    check_same(db, files);
+    // They are answered from the summaries, not from the entries: with the
+    // chunks gone, the requests are still listed (an -s lookup is not).
+    const Result before = run_tracegrep({"requests", "--slowest", "5", "--db", db});
+    sql(db, "DELETE FROM chunks");
+    const Result after = run_tracegrep({"requests", "--slowest", "5", "--db", db});
+    CHECK(after.status == 0);
+    CHECK(after.out == before.out);
+    CHECK(run_tracegrep({"requests", "-s", "d6b3", "--db", db}).status == 1);
+  }
+  SECTION("from a pipe, committed as it comes") {
+    RunOptions o =
+        with_stdin(whole.substr(0, whole.find('\n', 4'000'000) + 1) + read_file(testdata("app.log")));
+    const Result r = run(TRACEGREP_BIN, {"index", "-q", "--db", db, "-"}, o);
+    SHOW(r);
+    REQUIRE(r.status == 0);
+    const std::string copy = tmp.path("copy.log");
+    {
+      std::ofstream f(copy, std::ios::binary);
+      f << o.input;
+    }
+    for (const auto& q : kQueries) {
+      const Result from_index = run(TRACEGREP_BIN, concat(q, {"--db", db}));
+      const Result from_scan = run(TRACEGREP_BIN, q, with_stdin(o.input));
+      INFO(fmt::format("query: {}\n--- index\n{:.2000}--- scan\n{:.2000}", fmt::join(q, " "), from_index.out,
+                       from_scan.out));
+      CHECK(from_index.status == from_scan.status);
+      CHECK(from_index.out == from_scan.out);
+    }
+  }
+}
+
+TEST_CASE("an index from before summaries is read as it is and upgraded by index", "[e2e][index][summary]") {
+  TempDir tmp;
+  // testdata/index-v1/v1.db: testdata/app.log and testdata/worker.log
+  // indexed by tracegrep 0.x (schema 1), from the project's root.
+  const std::string root = std::filesystem::path(TRACEGREP_TESTDATA).parent_path().string();
+  const std::string db = tmp.path("v1.db");
+  std::filesystem::copy_file(testdata("index-v1/v1.db"), db);
+  const std::string bytes = read_file(db);
+  RunOptions o;
+  o.cwd = root;
+  std::vector<Result> before;
+  for (const auto& q : kQueries) before.push_back(run(TRACEGREP_BIN, concat(q, {"--db", db}), o));
+  CHECK(before[0].status == 0);
+  CHECK(before[0].out.find("testdata/app.log") != std::string::npos);
+  CHECK(read_file(db) == bytes);                           // read-only commands leave it as it is
+  const Result r = index(db, {"testdata/app.log"}, root);  // nothing new: only the upgrade
+  SHOW(r);
+  REQUIRE(r.status == 0);
+  sqlite3* h = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  REQUIRE(sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &s, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+  CHECK(sqlite3_column_int(s, 0) == 2);
+  sqlite3_finalize(s);
+  sqlite3_close(h);
+  for (std::size_t i = 0; i < kQueries.size(); ++i) {
+    const Result after = run(TRACEGREP_BIN, concat(kQueries[i], {"--db", db}), o);
+    INFO(fmt::format("query: {}\n--- before\n{:.2000}--- after\n{:.2000}", fmt::join(kQueries[i], " "),
+                     before[i].out, after.out));
+    CHECK(after.status == before[i].status);
+    CHECK(after.out == before[i].out);
+  }
+  check_same(db, {"testdata/app.log", "testdata/worker.log"}, root);
+}
