@@ -5,7 +5,8 @@
 # then one lookup with the page cache dropped (needs root).
 # Then the tables from the summaries kept at ingest (requests --slowest,
 # sessions) against computing them from the entries (the same command over
-# the log), with their peak memory, and whether both print the same bytes.
+# the log), with their peak memory (page cache warm), and whether both print
+# the same bytes.
 #   bench/run-index.sh [BYTES] [RUNS] [MODE]  (defaults: 1000000000 9 seed)
 # MODE high: loggen --high-cardinality (20,000 sessions and requests at once,
 # each line a random one, 12-character request ids).
@@ -48,7 +49,7 @@ fi
 cmp -s <("$tg" --db "$db" -s "$session") <("$tg" -s "$session" "$log") && echo "index and scan print the same bytes"
 
 # Tables: from the summaries, and computed from the entries (the log scanned).
-peak() { /usr/bin/time -f "%e %M" -o bench/data/time.txt "$@" >"$out"; read -r t kb <bench/data/time.txt; echo "$t s, $((kb / 1024)) MiB"; }
+peak() { "$@" >"$out"; /usr/bin/time -f "%e %M" -o bench/data/time.txt "$@" >"$out"; read -r t kb <bench/data/time.txt; echo "$t s, $((kb / 1024)) MiB"; }
 echo "requests --slowest 10 --db: $(peak "$tg" requests --slowest 10 --db "$db") (target <= 100 ms, 64 MiB)"
 echo "requests --slowest 10 LOG:  $(peak "$tg" requests --slowest 10 "$log") (computed from the entries)"
 echo "sessions --db:              $(peak "$tg" sessions --db "$db") (target <= 500 ms)"

@@ -14,6 +14,7 @@
 #include "cli/run.hpp"
 #include "index/ingest.hpp"
 #include "index/store.hpp"
+#include "index/summary.hpp"
 #include "search/searcher.hpp"
 
 namespace tracegrep {
@@ -59,7 +60,12 @@ void report_store_error(Reporter& reporter, const std::string& path, const std::
 std::string mb(std::int64_t bytes) { return fmt::format("{:.1f} MB", static_cast<double>(bytes) / 1e6); }
 
 int print_status(index::Store& store, const std::string& path) {
-  const index::Stats st = store.stats();
+  index::Stats st = store.stats(!store.has_summaries());
+  if (store.has_summaries()) {
+    index::SummaryView summaries(store);
+    st.sessions = summaries.session_count();
+    st.requests = summaries.request_count();
+  }
   std::error_code ec;
   const auto db_size = std::filesystem::file_size(path, ec);
   const auto wal_size = std::filesystem::file_size(path + "-wal", ec);

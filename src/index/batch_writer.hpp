@@ -43,10 +43,12 @@ class BatchWriter {
     Parts parts;           // the summaries' parts of the closed chunks
   };
 
-  /// Queues a batch; waits while two are queued, so memory stays bounded.
+  /// Queues a batch; waits while one is queued, so memory stays bounded
+  /// (one batch being built, one queued, one being written: a busy
+  /// service's batch holds 10^5 summary parts besides its chunks).
   void submit(Batch batch) {
     std::unique_lock<std::mutex> lock(mutex_);
-    room_.wait(lock, [this] { return queue_.size() < 2 || !error_.empty(); });
+    room_.wait(lock, [this] { return queue_.empty() || !error_.empty(); });
     rethrow_locked();
     queue_.push_back(std::move(batch));
     wake_.notify_all();

@@ -257,8 +257,9 @@ Store::Store(const std::string& path, Access access) {
   if (access == Access::kWrite) {
     // NORMAL is crash-safe in WAL mode (a power cut may lose the last
     // commits, never corrupt). The default 2 MB page cache is too small for
-    // the postings B-tree of a large log: inserts start missing it at ~200 MB.
-    db_->exec("PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384");
+    // the postings B-tree of a large log: inserts start missing it at ~200 MB;
+    // 32 MB ingests 256 MB as fast as 64 MB did, within issue 12's 256 MiB.
+    db_->exec("PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768; PRAGMA wal_autocheckpoint=16384");
   }
 }
 
@@ -547,7 +548,7 @@ void Store::chunks_for(Kind kind, std::string_view key, bool prefix, std::vector
   s.reset();
 }
 
-Stats Store::stats() {
+Stats Store::stats(bool count_ids) {
   Stats st;
   st.files = pragma(*db_, "SELECT COUNT(*) FROM files");
   db::Statement c(*db_, "SELECT COUNT(*), TOTAL(entries), TOTAL(raw_size) FROM chunks");
@@ -556,6 +557,7 @@ Stats Store::stats() {
     st.entries = c.integer(1);
     st.raw_bytes = c.integer(2);
   }
+  if (!count_ids) return st;
   st.sessions = pragma(*db_, "SELECT COUNT(DISTINCT key) FROM postings WHERE kind = 0");
   st.requests = pragma(*db_, "SELECT COUNT(DISTINCT key) FROM postings WHERE kind = 1");
   return st;

@@ -120,7 +120,9 @@ class Store {
   /// (when `prefix`), unsorted, duplicates possible.
   void chunks_for(Kind kind, std::string_view key, bool prefix, std::vector<std::int64_t>& out);
 
-  Stats stats();
+  /// Counts; `count_ids` counts the distinct ids of the postings (slow on
+  /// a large index: the summaries count them when there are summaries).
+  Stats stats(bool count_ids = true);
 
   /// A number unique to each batch of postings, kept in meta.
   std::int64_t next_batch();

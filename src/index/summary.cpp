@@ -11,6 +11,7 @@
 #include "parse/header.hpp"
 #include "source/input.hpp"
 #include "timeline/timeline.hpp"
+#include "util/hash.hpp"
 
 namespace tracegrep::index {
 namespace {
@@ -54,17 +55,36 @@ void merge(Sum& into, const Sum& part) {
   merge_files(into.files, part.files);
 }
 
+namespace {
+
+// The Sum of a (request, session) pair in `by`, made with the ids set when
+// it is not there yet.
+Sum& find_or_add(std::unordered_map<std::uint64_t, Sum>& by, std::string_view request,
+                 std::string_view session, bool& fresh) {
+  for (std::uint64_t k = fnv1a(session, fnv1a(request) ^ 0x9e3779b97f4a7c15ull);; ++k) {
+    auto [it, made] = by.try_emplace(k);
+    Sum& s = it->second;
+    if (made) {
+      s.request.assign(request);
+      s.session.assign(session);
+      fresh = true;
+      return s;
+    }
+    if (s.request == request && s.session == session) {
+      fresh = false;
+      return s;
+    }
+  }
+}
+
+}  // namespace
+
 void Parts::add(const Header& h, std::int64_t file, std::int64_t position) {
   if (h.req.empty() && h.session.empty()) return;
-  key_.assign(h.req);
-  key_ += '\n';  // an id never holds a newline
-  key_.append(h.session);
-  auto [it, fresh] = by_.try_emplace(key_);
-  Sum& s = it->second;
+  bool fresh = false;
+  Sum& s = find_or_add(by_, h.req, h.session, fresh);
   const std::int64_t at = scan_position(file, position);
   if (fresh) {
-    s.request.assign(h.req);
-    s.session.assign(h.session);
     s.seen = at;
     s.files.push_back(file);
   }
@@ -90,15 +110,13 @@ void Parts::absorb(Parts&& other) {
     std::swap(by_, other.by_);
     return;
   }
-  for (auto it = other.by_.begin(); it != other.by_.end();) {
-    const auto next = std::next(it);
-    auto node = other.by_.extract(it);
-    const auto found = by_.find(node.key());
-    if (found == by_.end())
-      by_.insert(std::move(node));
+  for (auto& [key, part] : other.by_) {
+    bool fresh = false;
+    Sum& s = find_or_add(by_, part.request, part.session, fresh);
+    if (fresh)
+      s = std::move(part);
     else
-      merge(found->second, node.mapped());
-    it = next;
+      merge(s, part);
   }
   other.by_.clear();
 }
