@@ -5,10 +5,6 @@
 #include "index/postings.hpp"
 
 namespace tracegrep::index {
-namespace {
-constexpr int kZstdLevel = 1;
-}  // namespace
-
 void BatchWriter::work() {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
@@ -82,12 +78,9 @@ void BatchWriter::write(Batch& batch, Chunk* open, std::int64_t seen) {
 }
 
 std::string_view BatchWriter::compress(const Chunk& c) {
-  if (!cctx_) cctx_.reset(ZSTD_createCCtx());
-  packed_.resize(ZSTD_compressBound(c.raw.size()));
-  const std::size_t n =
-      ZSTD_compressCCtx(cctx_.get(), packed_.data(), packed_.size(), c.raw.data(), c.raw.size(), kZstdLevel);
-  if (ZSTD_isError(n)) throw db::Error::failed(std::string("zstd: ") + ZSTD_getErrorName(n));
-  return std::string_view(packed_.data(), n);
+  if (!c.packed.empty()) return c.packed;  // closed: packed by the chunker's thread
+  compressor_.pack(c.raw, packed_);
+  return packed_;  // the open chunk: written now, packed again when it closes
 }
 
 }  // namespace tracegrep::index

@@ -75,11 +75,8 @@ class BatchWriter {
   }
 
  private:
-  struct CctxFree {
-    void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
-  };
-
-  // The zstd frame of a chunk, in a buffer reused for every chunk.
+  // The zstd frame of a chunk: a closed one's, or one made now in a buffer
+  // reused for every chunk.
   std::string_view compress(const Chunk& c);
 
   void rethrow_locked() {
@@ -96,7 +93,7 @@ class BatchWriter {
   Store& store_;
   FileRow& file_;
   bool live_;
-  std::unique_ptr<ZSTD_CCtx, CctxFree> cctx_;
+  Compressor compressor_;
   std::string packed_;
   std::mutex mutex_;
   std::condition_variable wake_;

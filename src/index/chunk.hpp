@@ -42,6 +42,22 @@ inline bool same_text(std::string_view a, std::string_view b) {
   return true;
 }
 
+/// zstd at the index's level, with a context kept for every chunk.
+class Compressor {
+ public:
+  Compressor();
+  ~Compressor();
+  Compressor(const Compressor&) = delete;
+  Compressor& operator=(const Compressor&) = delete;
+  /// The frame of `raw` in `out` (its buffer reused); throws db::Error.
+  /// Keeps `out` at the frame's size.
+  void pack(std::string_view raw, std::string& out);
+
+ private:
+  void* cctx_;  // ZSTD_CCtx
+  std::string scratch_;
+};
+
 /// A chunk being built or written.
 struct Chunk {
   ChunkRow row;
@@ -50,6 +66,7 @@ struct Chunk {
   std::size_t posted = 0;            // keys[0, posted) are in postings already (open chunk)
   std::vector<std::uint32_t> slots;  // open addressing over keys: index + 1, 0 = empty
   Parts parts;                       // what its entries come to, per (request, session)
+  std::string packed;                // its zstd frame once closed (made by the chunker's thread)
 
   std::string_view key(const KeyRef& k) const { return std::string_view(raw).substr(k.at, k.len); }
 

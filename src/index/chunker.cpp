@@ -34,6 +34,7 @@ void Chunker::start_chunk() {
     open_.keys.clear();
     open_.posted = 0;
     open_.parts.clear();
+    open_.packed.clear();
     std::fill(open_.slots.begin(), open_.slots.end(), 0u);
   } else {
     open_ = Chunk{};
@@ -97,6 +98,8 @@ void Chunker::take_line(std::string_view line, std::size_t real) {
 void Chunker::close_chunk() {
   if (open_.raw.empty()) return;
   pending_bytes_ += open_.raw.size();
+  // Compressed here, not by the writer: its thread has the SQL to run.
+  compressor_.pack(open_.raw, open_.packed);
   batch_.parts.absorb(std::move(open_.parts));
   batch_.chunks.push_back(std::move(open_));
   force_close_ = false;

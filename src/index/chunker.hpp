@@ -111,6 +111,7 @@ class Chunker final : public LineSink {
   bool force_close_ = false;
   bool dirty_ = false;      // lines taken since the last commit
   EntryBoundary boundary_;  // as the scan decides where entries begin
+  Compressor compressor_;   // closed chunks are compressed on this thread
   BatchWriter writer_;      // last: its thread ends first
 };
 

@@ -311,7 +311,7 @@ void Store::save_sum(Table t, Sum& sum) {
   s.run();
 }
 
-bool Store::add_sum(Table t, Sum& sum) {
+bool Store::add_sum(Table t, const Sum& sum) {
   db::Statement& s = t == Table::kRequests
                          ? stmt(Sql::kAddRequestIfNew, "INSERT OR IGNORE INTO requests(" TRACEGREP_SUM_NAMES
                                                        ") VALUES (" TRACEGREP_SUM_SLOTS ")")
@@ -319,9 +319,7 @@ bool Store::add_sum(Table t, Sum& sum) {
                                                   ") VALUES (" TRACEGREP_SUM_SLOTS ")");
   bind_sum(s, 1, sum);
   s.run();
-  if (db_->changes() == 0) return false;
-  sum.row = 1;
-  return true;
+  return db_->changes() != 0;
 }
 
 bool Store::has_pair(const std::string& request, const std::string& session) {
@@ -367,26 +365,39 @@ void Store::for_each_sum(Table t, const std::function<void(const Sum&)>& fn) {
 
 Store::Slowest Store::slowest_floor() {
   Slowest out;
-  db::Statement s(*db_, "SELECT COUNT(*), MIN(duration) FROM slowest");
-  if (s.step()) {
-    out.kept = s.integer(0);
-    out.floor = s.is_null(1) ? 0 : s.integer(1);
-  }
+  out.kept = pragma(*db_, "SELECT COUNT(*) FROM slowest");
+  out.floor = pragma(*db_, "SELECT MIN(duration) FROM slowest");  // by the index: one step
   return out;
 }
 
 void Store::note_duration(const std::string& request, std::int64_t duration, Slowest& slowest) {
-  stmt(Sql::kNoteSlowest, "INSERT OR REPLACE INTO slowest(request, duration) VALUES (?, ?)")
-      .bind(1, request)
-      .bind(2, duration)
-      .run();
-  slowest = slowest_floor();
-  if (slowest.kept <= kSlowestKept) return;
-  // One too many: the shortest goes, and the floor rises to the next.
-  stmt(Sql::kDropSlowest,
-       "DELETE FROM slowest WHERE request = (SELECT request FROM slowest ORDER BY duration, request LIMIT 1)")
-      .run();
-  slowest = slowest_floor();
+  db::Statement& find = stmt(Sql::kFindSlowest, "SELECT 1 FROM slowest WHERE request = ?");
+  find.bind(1, request);
+  const bool kept = find.step();
+  find.reset();
+  if (kept) {
+    stmt(Sql::kUpdateSlowest, "UPDATE slowest SET duration = ?2 WHERE request = ?1")
+        .bind(1, request)
+        .bind(2, duration)
+        .run();
+  } else {
+    stmt(Sql::kNoteSlowest, "INSERT INTO slowest(request, duration) VALUES (?, ?)")
+        .bind(1, request)
+        .bind(2, duration)
+        .run();
+    ++slowest.kept;
+  }
+  if (slowest.kept > kSlowestKept) {
+    // One too many: the shortest goes, and the floor rises to the next.
+    stmt(Sql::kDropSlowest,
+         "DELETE FROM slowest WHERE request = (SELECT request FROM slowest ORDER BY duration, request LIMIT "
+         "1)")
+        .run();
+    --slowest.kept;
+  }
+  db::Statement& floor = stmt(Sql::kSlowestFloor, "SELECT MIN(duration) FROM slowest");
+  slowest.floor = floor.step() ? floor.integer(0) : 0;
+  floor.reset();
 }
 
 void Store::for_each_slowest(const std::function<void(const Sum&)>& fn) {

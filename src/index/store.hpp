@@ -141,7 +141,7 @@ class Store {
   std::optional<Sum> find_sum(Table t, const std::string& key);
   void save_sum(Table t, Sum& s);
   /// Inserts `s` unless its key is there; true when inserted.
-  bool add_sum(Table t, Sum& s);
+  bool add_sum(Table t, const Sum& s);
   bool has_pair(const std::string& request, const std::string& session);
   void add_pair(const std::string& request, const std::string& session);
   /// Replaces what is kept of a file's tail chunk (empty: it has none).
@@ -188,6 +188,9 @@ class Store {
     kAddRequest,
     kAddRequestIfNew,
     kNoteSlowest,
+    kFindSlowest,
+    kUpdateSlowest,
+    kSlowestFloor,
     kDropSlowest,
     kAddSession,
     kUpdateRequest,

@@ -127,12 +127,7 @@ namespace {
 // session) pair is new, so that the session counts one more request.
 bool apply_request(SumRows& rows, const Sum& p) {
   if (p.request.empty()) return false;
-  {
-    Sum fresh;  // most requests are new: tried first, one statement
-    fresh.request = p.request;
-    merge(fresh, p);
-    if (rows.add_request(fresh)) return true;
-  }
+  if (rows.add_request(p)) return true;  // most requests are new: tried first, one statement
   bool new_pair = false;
   std::optional<Sum> row = rows.request(p.request);
   if (!row) throw db::Error::damaged("a request summary vanished");
@@ -201,7 +196,7 @@ class StoredRows final : public SumRows {
   std::optional<Sum> request(const std::string& id) override {
     return store_.find_sum(Store::Table::kRequests, id);
   }
-  bool add_request(Sum& s) override {
+  bool add_request(const Sum& s) override {
     if (!store_.add_sum(Store::Table::kRequests, s)) return false;
     note(s);
     return true;
@@ -239,9 +234,11 @@ struct SummaryView::Overlay final : SumRows {
     if (const auto it = requests.find(id); it != requests.end()) return it->second;
     return store.find_sum(Store::Table::kRequests, id);
   }
-  bool add_request(Sum& s) override {
+  bool add_request(const Sum& s) override {
     if (request(s.request)) return false;
-    requests[s.request] = s;
+    Sum& kept = requests[s.request];
+    kept = s;
+    kept.row = 0;  // not in the store: counted as a request of its own
     return true;
   }
   void save_request(Sum& s) override { requests[s.request] = s; }

@@ -91,8 +91,9 @@ class SumRows {
  public:
   virtual ~SumRows() = default;
   virtual std::optional<Sum> request(const std::string& id) = 0;
-  /// Stores `s` as a new request unless one of its id is there; true if it was new.
-  virtual bool add_request(Sum& s) = 0;
+  /// Stores `s` (a part: one session's entries) as a new request unless
+  /// one of its id is there; true if it was new.
+  virtual bool add_request(const Sum& s) = 0;
   virtual void save_request(Sum& s) = 0;
   virtual std::optional<Sum> session(const std::string& id) = 0;
   virtual void save_session(Sum& s) = 0;

@@ -58,8 +58,24 @@ pid_t spawn(const std::string& program, const std::vector<std::string>& args, co
   auto argv = argv_of(program, args);
   // posix_spawn has no chdir before glibc 2.29's _np extension: use it.
   if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
+  // The tests write a child's stdin: one that exits without reading it all
+  // (a usage error) must give EPIPE, not kill the test with SIGPIPE. The
+  // child gets SIGPIPE back, as a shell would give it.
+  static const bool pipe_ignored = [] {
+    ::signal(SIGPIPE, SIG_IGN);
+    return true;
+  }();
+  (void)pipe_ignored;
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
   pid_t pid = -1;
-  const int rc = posix_spawn(&pid, program.c_str(), &fa, nullptr, argv.data(), envp.data());
+  const int rc = posix_spawn(&pid, program.c_str(), &fa, &attr, argv.data(), envp.data());
+  posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0) throw std::runtime_error("cannot start " + program);
   return pid;
