@@ -145,6 +145,8 @@ ParsedArgs parse_args(int argc, char** argv) {
       tl->add_option("-s,--session", t.session, "The session: its requests and a waterfall")->type_name("ID");
   tl_r->excludes(tl_s);
   tl->add_flag("--expand", t.expand, "With -s: each request's full timeline too");
+  tl->add_flag("--entries", t.entries,
+               "With -s: every entry of the session across all inputs, in time order, with its request");
   tl->add_option("--format", t.format, "text, json, or chrome (Chrome Trace Event JSON, for Perfetto UI)")
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"text", "json", "chrome"}));

@@ -54,6 +54,7 @@ struct TimelineArgs {
   std::string request;
   std::string session;
   bool expand = false;
+  bool entries = false;  ///< with -s: every entry of the session, in time order
   std::size_t width = 0;        ///< 0: the terminal's, else 100
   std::string format = "text";  ///< text, json or chrome
   bool json = false;

@@ -164,6 +164,11 @@ int timeline_command(const TimelineArgs& a) {
     Reporter().error("timeline of what? give -r REQUEST or -s SESSION");
     return kExitError;
   }
+  if (a.entries && a.session.empty()) {
+    Reporter().error(
+        "--entries lists a session's entries: give -s SESSION (-r shows a request's entries already)");
+    return kExitError;
+  }
   ScanArgs s;
   if (!a.request.empty()) s.requests = {a.request};
   if (!a.session.empty()) s.sessions = {a.session};
@@ -189,10 +194,22 @@ int timeline_command(const TimelineArgs& a) {
     else
       print_request_timeline(r, out, plan->style);
   } else if (format == "json") {
-    print_session_json(a.session, timeline::summarize(collector.items), out);
+    const auto requests = timeline::summarize(collector.items);
+    if (a.entries) {
+      const auto story = timeline::build_request(std::move(collector.items));
+      print_session_json(a.session, requests, out, &story);
+    } else {
+      print_session_json(a.session, requests, out);
+    }
   } else {
     const auto requests = timeline::summarize(collector.items);
     print_session(a.session, requests, out, plan->style, a.width ? a.width : terminal_width());
+    if (a.entries) {
+      // The session's whole story: every entry, all inputs merged by time.
+      const auto story = timeline::build_request(collector.items);
+      out.write(fmt::format("\nentries in time order ({}):\n", story.items.size()));
+      print_timeline_entries(story, out, plan->style, true);
+    }
     if (a.expand) {
       for (const auto& r : requests) {
         out.write("\n");

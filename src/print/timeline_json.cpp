@@ -62,6 +62,22 @@ std::string summary_json(const timeline::RequestSummary& r) {
 // Microseconds since the epoch of the written time, as Chrome's "ts" wants.
 long long micros(const format::Timestamp& t) { return t.seconds * 1'000'000LL + t.nanos / 1000; }
 
+// "notes":[...],"timeline":[entries with offset_ms and gap_ms]
+std::string notes_and_timeline(const timeline::Request& r) {
+  std::string s = "\"notes\":[";
+  for (std::size_t i = 0; i < r.notes.size(); ++i) {
+    if (i) s += ',';
+    s += str(r.notes[i]);
+  }
+  s += "],\"timeline\":[";
+  for (std::size_t i = 0; i < r.items.size(); ++i) {
+    if (i) s += ',';
+    s += item_json(r.items[i]) +
+         fmt::format(",\"offset_ms\":{},\"gap_ms\":{}}}", ms_json(r.offset_ns[i]), ms_json(r.gap_ns[i]));
+  }
+  return s + "]";
+}
+
 }  // namespace
 
 void print_request_json(const timeline::Request& r, Output& out) {
@@ -79,18 +95,9 @@ void print_request_json(const timeline::Request& r, Output& out) {
   } else {
     s += "null";
   }
-  s += ",\"notes\":[";
-  for (std::size_t i = 0; i < r.notes.size(); ++i) {
-    if (i) s += ',';
-    s += str(r.notes[i]);
-  }
-  s += "],\"timeline\":[";
-  for (std::size_t i = 0; i < r.items.size(); ++i) {
-    if (i) s += ',';
-    s += item_json(r.items[i]) +
-         fmt::format(",\"offset_ms\":{},\"gap_ms\":{}}}", ms_json(r.offset_ns[i]), ms_json(r.gap_ns[i]));
-  }
-  s += "]}\n";
+  s += ",";
+  s += notes_and_timeline(r);
+  s += "}\n";
   out.write(s);
 }
 
@@ -98,13 +105,16 @@ void print_requests_json(const timeline::Summaries& requests, Output& out) {
   for (const auto& r : requests) out.write(summary_json(r) + "\n");
 }
 
-void print_session_json(std::string_view session, const timeline::Summaries& requests, Output& out) {
+void print_session_json(std::string_view session, const timeline::Summaries& requests, Output& out,
+                        const timeline::Request* entries) {
   std::string s = "{\"session\":" + str(session) + ",\"requests\":[";
   for (std::size_t i = 0; i < requests.size(); ++i) {
     if (i) s += ',';
     s += summary_json(requests[i]);
   }
-  out.write(s + "]}\n");
+  s += "]";
+  if (entries) s += "," + notes_and_timeline(*entries);
+  out.write(s + "}\n");
 }
 
 void print_chrome_trace(const std::vector<timeline::Item>& items, Output& out) {

@@ -21,7 +21,10 @@ void print_request_json(const timeline::Request& r, Output& out);
 void print_requests_json(const timeline::Summaries& requests, Output& out);
 
 /// {"session":..,"requests":[summary...]}
-void print_session_json(std::string_view session, const timeline::Summaries& requests, Output& out);
+/// With `entries` (timeline -s --entries), also "notes" and "timeline": the
+/// session's entries in time order, as print_request_json writes them.
+void print_session_json(std::string_view session, const timeline::Summaries& requests, Output& out,
+                        const timeline::Request* entries = nullptr);
 
 /// Chrome Trace Event JSON for the requests of `items`.
 void print_chrome_trace(const std::vector<timeline::Item>& items, Output& out);

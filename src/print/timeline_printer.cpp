@@ -35,9 +35,26 @@ void print_request_timeline(const timeline::Request& r, Output& out, const TextS
   out.write(fmt::format("start {}  end {}  duration {}  entries {}  highest {}\n\n", start, end,
                         ms(r.duration_ns), r.items.size(),
                         r.highest == format::Level::kNone ? "none" : format::level_name(r.highest)));
+  print_timeline_entries(r, out, style, false);
+}
+
+void print_timeline_entries(const timeline::Request& r, Output& out, const TextStyle& style,
+                            bool with_request) {
+  const bool color = style.color == Color::kOn;
+  auto text = [&](std::string_view s) {
+    if (style.safety == Safety::kRaw) return std::string(s);
+    std::string safe;
+    append_terminal_safe(safe, s);
+    return safe;
+  };
   std::size_t source_width = 0;
   for (const auto& s : r.sources) source_width = std::max(source_width, text(s).size());
-  const std::size_t indent = 14 + 16 + 9 + source_width + 2;
+  std::size_t request_width = 0;
+  if (with_request) {
+    for (const auto& it : r.items)
+      request_width = std::max(request_width, text(it.request.empty() ? "none" : it.request).size());
+  }
+  const std::size_t indent = 14 + 16 + 9 + (with_request ? request_width + 1 : 0) + source_width + 2;
   for (std::size_t i = 0; i < r.items.size(); ++i) {
     const timeline::Item& it = r.items[i];
     std::string offset;
@@ -53,6 +70,8 @@ void print_request_timeline(const timeline::Request& r, Output& out, const TextS
     line += lc;
     line += fmt::format("{:<8}", level);
     if (!lc.empty()) line += "\x1b[0m";
+    if (with_request)
+      line += fmt::format(" {:<{}}", text(it.request.empty() ? "none" : it.request), request_width);
     line += fmt::format(" {:<{}}  ", text(it.source), source_width);
     line += text(it.message);
     if (r.largest_gap && *r.largest_gap == i)
@@ -65,8 +84,9 @@ void print_request_timeline(const timeline::Request& r, Output& out, const TextS
     const std::size_t i = *r.largest_gap;
     const double share =
         r.duration_ns > 0 ? 100.0 * static_cast<double>(r.gap_ns[i]) / static_cast<double>(r.duration_ns) : 0;
-    out.write(fmt::format("\nlargest gap: {} before {}:{} ({:.1f}% of the request)\n", ms(r.gap_ns[i]),
-                          text(r.items[i].source), r.items[i].line, share));
+    out.write(fmt::format("\nlargest gap: {} before {}:{} ({:.1f}% of the {})\n", ms(r.gap_ns[i]),
+                          text(r.items[i].source), r.items[i].line, share,
+                          with_request ? "session" : "request"));
   }
   for (const auto& n : r.notes) out.write(fmt::format("note: {}\n", text(n)));
 }

@@ -11,6 +11,11 @@ namespace tracegrep {
 
 void print_request_timeline(const timeline::Request& r, Output& out, const TextStyle& style);
 
+/// The entry lines of a timeline (offset, gap, level, [request,] source,
+/// message, continuation lines), its largest gap and notes; with_request
+/// adds each entry's request id (a session's entries, from many requests).
+void print_timeline_entries(const timeline::Request& r, Output& out, const TextStyle& style, bool with_request);
+
 /// A session: its requests in start order, one line each, then a waterfall
 /// of one bar per request on a common time axis `width` columns wide.
 void print_session(std::string_view session, const timeline::Summaries& requests, Output& out,

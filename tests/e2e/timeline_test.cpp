@@ -63,3 +63,54 @@ TEST_CASE("the Chrome trace has a track per source, a complete event per request
   CHECK(r.out.find("\"args\":{\"msg\":\"Payment gateway timeout\\nTraceback (most recent call last):") !=
         std::string::npos);
 }
+
+TEST_CASE("timeline -s --entries tells a session's story across services, in time order", "[e2e][timeline]") {
+  const std::vector<std::string> files = {"edge/svc-api.log", "edge/svc-payments.log"};
+  auto args = [&](std::vector<std::string> a) {
+    a.insert(a.end(), files.begin(), files.end());
+    return a;
+  };
+  const auto r = run_tracegrep(args({"timeline", "-s", "abcdef01", "--entries", "--color=never"}));
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  const auto at = r.out.find("entries in time order (9):\n");
+  REQUIRE(at != std::string::npos);
+  const std::string story = r.out.substr(at);
+  // Both requests, both services, interleaved by time: the payments
+  // service's "Charging card" (10:30:15,120) comes between the api's two
+  // lines of that millisecond and its 15,140 line, before the api's error.
+  const auto charging = story.find("x0000001 edge/svc-payments.log  Charging card");
+  const auto calling = story.find("x0000001 edge/svc-api.log       Calling payments service");
+  const auto waiting = story.find("Waiting for gateway");
+  const auto timeout = story.find("ERROR    x0000001 edge/svc-api.log       Payment gateway timeout");
+  const auto other = story.find("y0000002 edge/svc-api.log       another request");
+  CHECK(calling != std::string::npos);
+  CHECK(calling < charging);
+  CHECK(charging < waiting);
+  CHECK(waiting < timeout);
+  CHECK(timeout < other);
+  CHECK(story.find("  File \"/srv/api/gateway.py\", line 41, in charge") !=
+        std::string::npos);  // continuation
+  CHECK(story.find("largest gap:") != std::string::npos);
+  CHECK(story.find("of the session") != std::string::npos);
+  // The JSON form carries the same entries, with offsets and gaps.
+  const auto j = run_tracegrep(args({"timeline", "-s", "abcdef01", "--entries", "--json"}));
+  REQUIRE(j.status == 0);
+  CHECK(j.out.find("\"requests\":[") != std::string::npos);
+  CHECK(j.out.find("\"timeline\":[") != std::string::npos);
+  std::size_t n = 0;
+  for (std::size_t p = 0; (p = j.out.find("\"offset_ms\":", p)) != std::string::npos; ++p) ++n;
+  CHECK(n == 9);
+  CHECK(j.out.find("\"req\":\"y0000002\"") != std::string::npos);
+  // From the index, the same bytes.
+  TempDir tmp;
+  const std::string db = tmp.path("i.db");
+  REQUIRE(run(TRACEGREP_BIN, args({"index", "-q", "--db", db})).status == 0);
+  const auto from_index =
+      run_tracegrep({"timeline", "-s", "abcdef01", "--entries", "--color=never", "--db", db});
+  CHECK(from_index.out == r.out);
+  // --entries is for sessions: a request's timeline lists its entries already.
+  const auto bad = run_tracegrep(args({"timeline", "-r", "x0000001", "--entries"}));
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("--entries") != std::string::npos);
+}
