@@ -16,16 +16,17 @@ std::string ms(std::int64_t ns) {
   return fmt::format("{:.3f} ms", static_cast<double>(ns) / 1e6);
 }
 
+std::string safe_text(std::string_view s, const TextStyle& style) {
+  if (style.safety == Safety::kRaw) return std::string(s);
+  std::string out;
+  append_terminal_safe(out, s);
+  return out;
+}
+
 }  // namespace
 
 void print_request_timeline(const timeline::Request& r, Output& out, const TextStyle& style) {
-  const bool color = style.color == Color::kOn;
-  auto text = [&](std::string_view s) {
-    if (style.safety == Safety::kRaw) return std::string(s);
-    std::string safe;
-    append_terminal_safe(safe, s);
-    return safe;
-  };
+  auto text = [&](std::string_view s) { return safe_text(s, style); };
   std::string sources;
   for (const auto& s : r.sources) sources += (sources.empty() ? "" : ", ") + text(s);
   out.write(fmt::format("request {}  session {}  sources: {}\n", text(r.request.empty() ? "none" : r.request),
@@ -92,13 +93,6 @@ void print_timeline_entries(const timeline::Request& r, Output& out, const TextS
 }
 
 namespace {
-
-std::string safe_text(std::string_view s, const TextStyle& style) {
-  if (style.safety == Safety::kRaw) return std::string(s);
-  std::string out;
-  append_terminal_safe(out, s);
-  return out;
-}
 
 std::string join_sources(const std::vector<std::string_view>& sources, const TextStyle& style) {
   std::string out;
