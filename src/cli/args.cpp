@@ -36,11 +36,13 @@ void add_key_options(CLI::App* cmd, KeyArgs& keys) {
 }
 
 // The options of the subcommands that read logs (files or the index).
-void add_source_options(CLI::App* cmd, std::vector<std::string>& files, std::string& db, std::string& since,
-                        std::string& until, KeyArgs& keys) {
+void add_source_options(CLI::App* cmd, std::vector<std::string>& files, std::vector<std::string>& db,
+                        std::string& since, std::string& until, KeyArgs& keys) {
   cmd->add_option("--since", since, "Only entries at or after TIME")->type_name("TIME");
   cmd->add_option("--until", until, "Only entries up to TIME")->type_name("TIME");
-  cmd->add_option("--db", db, "Read the index at PATH instead of files")->type_name("PATH");
+  cmd->add_option("--db", db, "Read the index at PATH instead of files (again: several, as one)")
+      ->type_name("PATH")
+      ->allow_extra_args(false);
   add_key_options(cmd, keys);
   cmd->add_option("FILE", files, "Logs to read; none: the index (from a terminal) or stdin")->type_name("");
 }
@@ -66,6 +68,12 @@ void report_usage_error(const CLI::App& app, const CLI::ParseError& e) {
   }
   const std::string help =
       cmd == &app ? "tracegrep --help" : fmt::format("tracegrep {} --help", cmd->get_name());
+  if (cmd->get_name() == "index" && what.starts_with("--db:")) {
+    fmt::print(
+        stderr,
+        "tracegrep: index writes one index: give one --db (several --db are read as one by queries)\n");
+    return;
+  }
   fmt::print(stderr, "tracegrep: {}{}; see {}\n", what, hint, help);
 }
 
@@ -120,8 +128,10 @@ ParsedArgs parse_args(int argc, char** argv) {
   app.add_option("--follow", a.follow, "Follow FILE... as tail -F does, across rotation and truncation")
       ->type_name("FILE")
       ->take_all();
-  app.add_option("--db", a.db, "Search the index at PATH instead of files (see: tracegrep index)")
-      ->type_name("PATH");
+  app.add_option("--db", a.db,
+                 "Search the index at PATH instead of files (see: tracegrep index); again: several, as one")
+      ->type_name("PATH")
+      ->allow_extra_args(false);
   add_key_options(&app, parsed.keys);
   app.add_option("FILE", a.files, "Files to search, plain or gzip; - or none: stdin")->type_name("");
 

@@ -24,7 +24,7 @@ struct ScanArgs {
   std::string color = "auto";
   std::string max_entry_size;
   std::vector<std::string> follow;
-  std::string db;  ///< --db: read this index instead of files
+  std::vector<std::string> db;  ///< --db: read these indexes (as one) instead of files
   bool fixed_strings = false;
   bool ignore_case = false;
   bool word_regexp = false;
@@ -54,12 +54,12 @@ struct TimelineArgs {
   std::string request;
   std::string session;
   bool expand = false;
-  bool entries = false;  ///< with -s: every entry of the session, in time order
+  bool entries = false;         ///< with -s: every entry of the session, in time order
   std::size_t width = 0;        ///< 0: the terminal's, else 100
   std::string format = "text";  ///< text, json or chrome
   bool json = false;
   std::vector<std::string> files;
-  std::string db;
+  std::vector<std::string> db;
   std::string level;
   std::string since;
   std::string until;
@@ -70,7 +70,7 @@ struct TimelineArgs {
 struct RequestsArgs {
   std::string session;
   std::vector<std::string> files;
-  std::string db;
+  std::vector<std::string> db;
   std::string level;
   std::string since;
   std::string until;
@@ -83,7 +83,7 @@ struct SessionsArgs {
   std::string session;
   std::string level;
   std::vector<std::string> files;
-  std::string db;
+  std::vector<std::string> db;
   std::string since;
   std::string until;
   bool json = false;

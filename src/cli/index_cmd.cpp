@@ -175,40 +175,50 @@ int index_command(const IndexArgs& args) {
 
 namespace {
 
-// Opens the plan's index and runs `f(store)`, reporting what is wrong with
-// the index; returns f's exit code, or kExitError.
+// Opens the plan's indexes (in order) and runs `f(stores)`, reporting
+// what is wrong with an index, named; returns f's exit code, or kExitError.
 template <typename F>
-int with_store(const Plan& plan, Reporter& reporter, F f) {
+int with_stores(const Plan& plan, Reporter& reporter, F f) {
+  std::vector<std::unique_ptr<index::Store>> stores;
+  std::string current;
   try {
-    index::Store store(plan.db, index::Access::kRead);
-    return f(store);
+    for (const std::string& db : plan.dbs) {
+      current = db;
+      stores.push_back(std::make_unique<index::Store>(db, index::Access::kRead));
+    }
+    return f(stores);
   } catch (const index::BadIndex& e) {
-    report_store_error(reporter, plan.db, e);
+    report_store_error(reporter, current, e);
   } catch (const db::Error& e) {
-    report_store_error(reporter, plan.db, e);
+    report_store_error(reporter, current, e);
   }
   return kExitError;
 }
 
-bool search_store(index::Store& store, const Plan& plan, Output& out, Reporter& reporter, EntrySink& sink) {
+// Every index is a source of the search stage, in the order given: several
+// answer as one index holding their files, in that order, would.
+bool search_stores(std::vector<std::unique_ptr<index::Store>>& stores, const Plan& plan, Output& out,
+                   Reporter& reporter, EntrySink& sink) {
   std::vector<std::unique_ptr<Source>> sources;
-  sources.push_back(index_source(store, plan.sessions, plan.requests, [&out] { return out.closed(); }));
+  for (auto& store : stores)
+    sources.push_back(index_source(*store, plan.sessions, plan.requests, [&out] { return out.closed(); }));
   return Searcher(search_options(plan), reporter, out).in_order(sources, sink);
 }
 
 }  // namespace
 
 int query_into(const Plan& plan, Output& out, Reporter& reporter, EntrySink& sink) {
-  return with_store(plan, reporter, [&](index::Store& store) {
-    return reporter.status(search_store(store, plan, out, reporter, sink));
+  return with_stores(plan, reporter, [&](std::vector<std::unique_ptr<index::Store>>& stores) {
+    return reporter.status(search_stores(stores, plan, out, reporter, sink));
   });
 }
 
 std::optional<int> with_summaries(const Plan& plan, Reporter& reporter,
                                   const std::function<int(index::Store&)>& fn) {
   std::optional<int> rc;
-  const int bad = with_store(plan, reporter, [&](index::Store& store) {
-    if (store.has_summaries()) rc = fn(store);
+  if (plan.dbs.size() != 1) return rc;  // several: computed from their entries
+  const int bad = with_stores(plan, reporter, [&](std::vector<std::unique_ptr<index::Store>>& stores) {
+    if (stores.front()->has_summaries()) rc = fn(*stores.front());
     return 0;
   });
   if (bad == kExitError) return kExitError;
@@ -216,11 +226,15 @@ std::optional<int> with_summaries(const Plan& plan, Reporter& reporter,
 }
 
 int query_command(Plan& plan, Output& out, Reporter& reporter) {
-  return with_store(plan, reporter, [&](index::Store& store) {
-    // More than one file in the index: name them, as grep does with several.
-    if (!plan.filename_chosen) plan.style.with_filename = store.files().size() > 1;
+  return with_stores(plan, reporter, [&](std::vector<std::unique_ptr<index::Store>>& stores) {
+    // More than one file in the indexes: name them, as grep does with several.
+    if (!plan.filename_chosen) {
+      std::size_t files = 0;
+      for (auto& store : stores) files += store->files().size();
+      plan.style.with_filename = files > 1;
+    }
     const auto printer = make_printer(plan, out);
-    return reporter.status(search_store(store, plan, out, reporter, *printer));
+    return reporter.status(search_stores(stores, plan, out, reporter, *printer));
   });
 }
 

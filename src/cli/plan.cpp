@@ -143,10 +143,10 @@ std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::strin
     return nullptr;
   }
   if (!a.db.empty()) {
-    plan->db = a.db;
+    plan->dbs = a.db;
   } else if (a.files.empty() && a.follow.empty() && ::isatty(0)) {
     // Nothing to read on a terminal: the default index is what is meant.
-    plan->db = default_index_path();
+    plan->dbs = {default_index_path()};
   }
   if (!a.follow.empty()) {
     if (!a.files.empty()) {

@@ -31,7 +31,7 @@ int scan(const ScanArgs& args) {
     return kExitError;
   }
   if (plan->read_nothing) return kExitNoMatch;  // -m 0, as grep
-  if (!plan->db.empty()) return query_command(*plan, out, reporter);
+  if (!plan->dbs.empty()) return query_command(*plan, out, reporter);
   Searcher searcher(search_options(*plan), reporter, out);
   const auto sources = file_sources(*plan);
   bool matched = false;

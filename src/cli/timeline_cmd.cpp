@@ -93,7 +93,7 @@ int collect(const ScanArgs& s, std::unique_ptr<Plan>& plan, Output& out, Reporte
     return kExitError;
   }
   plan->numbers = LineNumbers::kCount;  // notes name file:line
-  if (!plan->db.empty()) return query_into(*plan, out, reporter, collector);
+  if (!plan->dbs.empty()) return query_into(*plan, out, reporter, collector);
   return reporter.status(
       Searcher(search_options(*plan), reporter, out).in_order(file_sources(*plan), collector));
 }
@@ -111,7 +111,7 @@ struct Collected {
 };
 
 std::unique_ptr<Collected> collect_entries(ScanArgs s, const std::vector<std::string>& files,
-                                           const std::string& db, const std::string& since,
+                                           const std::vector<std::string>& db, const std::string& since,
                                            const std::string& until,
                                            timeline::RequestSummarizer* requests = nullptr,
                                            timeline::SessionSummarizer* sessions = nullptr) {
@@ -129,8 +129,9 @@ std::unique_ptr<Collected> collect_entries(ScanArgs s, const std::vector<std::st
 // The plan alone, for a command that answers from the index's summaries;
 // nullptr when the answer must come from the entries (no index, or a filter
 // the summaries do not keep).
-std::unique_ptr<Collected> summary_plan(const std::string& db, const std::vector<std::string>& files) {
-  if (db.empty() || !files.empty()) return nullptr;
+std::unique_ptr<Collected> summary_plan(const std::vector<std::string>& db,
+                                        const std::vector<std::string>& files) {
+  if (db.size() != 1 || !files.empty()) return nullptr;  // several indexes: from the entries
   ScanArgs s;
   s.db = db;
   auto c = std::make_unique<Collected>();

@@ -180,3 +180,47 @@ TEST_CASE("an index from before summaries is read as it is and upgraded by index
   }
   check_same(db, {"testdata/app.log", "testdata/worker.log"}, root);
 }
+
+TEST_CASE("several indexes answer as one index of their files would", "[e2e][index][summary]") {
+  TempDir tmp;
+  const std::string a = tmp.path("a.db"), b = tmp.path("b.db"), one = tmp.path("one.db");
+  // Per-host indexes gathered in one place: a request and a session that
+  // cross the two (edge/svc-*.log), and whole logs on each side.
+  const std::vector<std::string> first = {"app.log", "edge/svc-api.log"};
+  const std::vector<std::string> second = {"worker.log", "edge/svc-payments.log"};
+  REQUIRE(index(a, first).status == 0);
+  REQUIRE(index(b, second).status == 0);
+  const std::vector<std::string> all = concat(first, second);
+  REQUIRE(index(one, all).status == 0);
+  const std::vector<std::vector<std::string>> queries = {
+      {"-s", "abcdef01"},
+      {"-r", "x0000001", "--json"},
+      {"-c"},
+      {"-l", "error", "-n"},
+      {"timeline", "-r", "x0000001"},
+      {"timeline", "-s", "abcdef01", "--entries", "--json"},
+      {"requests"},
+      {"requests", "--slowest", "5", "-l", "warning"},
+      {"requests", "-s", "5d0d"},
+      {"sessions"},
+      {"sessions", "-l", "error", "--json"},
+  };
+  for (const auto& q : queries) {
+    const Result both = run_tracegrep(concat(q, {"--db", a, "--db", b}));
+    const Result single = run_tracegrep(concat(q, {"--db", one}));
+    const Result scan = run_tracegrep(concat(q, all));
+    INFO(fmt::format("query: {}\n--- --db a --db b\n{:.2000}--- scan\n{:.2000}--- stderr\n{}",
+                     fmt::join(q, " "), both.out, scan.out, both.err));
+    CHECK(both.status == 0);
+    CHECK(both.out == scan.out);
+    CHECK(both.out == single.out);
+  }
+  // index writes one: refused, the first left as it was.
+  const Result refused = run(TRACEGREP_BIN, {"index", "--db", a, "--db", b, "app.log"});
+  CHECK(refused.status == 2);
+  CHECK(refused.err.find("index writes one index") != std::string::npos);
+  // One of them missing: named, exit 2.
+  const Result missing = run_tracegrep({"-s", "abcdef01", "--db", a, "--db", tmp.path("nosuch.db")});
+  CHECK(missing.status == 2);
+  CHECK(missing.err.find("nosuch.db: no index here") != std::string::npos);
+}
