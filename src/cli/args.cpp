@@ -142,6 +142,14 @@ ParsedArgs parse_args(int argc, char** argv) {
       ->type_name("PATH");
   index->add_flag("-q,--quiet", x.quiet, "No progress line and no summary");
   index->add_flag("--status", x.status, "Print what the index holds and exit");
+  index
+      ->add_option(
+          "--forget-before", x.forget_before,
+          "Remove the entries before TIME (whole chunks), their postings and summaries; shrink the file")
+      ->type_name("TIME");
+  index->add_option("--forget", x.forget, "Remove everything of FILE (as --status names it) from the index")
+      ->type_name("FILE")
+      ->allow_extra_args(false);
   index->add_option("--max-entry-size", x.max_entry_size, "Keep at most SIZE bytes of an entry (default 1M)")
       ->type_name("SIZE");
   add_key_options(index, parsed.keys);

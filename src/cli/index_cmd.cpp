@@ -12,9 +12,11 @@
 #include <filesystem>
 
 #include "cli/run.hpp"
+#include "index/forget.hpp"
 #include "index/ingest.hpp"
 #include "index/store.hpp"
 #include "index/summary.hpp"
+#include "match/time_bound.hpp"
 #include "search/searcher.hpp"
 
 namespace tracegrep {
@@ -83,6 +85,73 @@ int print_status(index::Store& store, const std::string& path) {
   return kExitMatch;
 }
 
+// index --forget-before / --forget: one transaction, then VACUUM.
+int forget_command(const IndexArgs& args, const std::string& path, Reporter& reporter) {
+  std::optional<format::Timestamp> before;
+  if (!args.forget_before.empty()) {
+    before = parse_time_bound(args.forget_before, BoundKind::kSince);
+    if (!before) {
+      reporter.error(fmt::format("--forget-before '{}': not a time; use {}", args.forget_before, kTimeForms));
+      return kExitError;
+    }
+  }
+  try {
+    {
+      index::Store probe(path, index::Access::kRead);  // no index here: said without making one
+    }
+    WriterLock lock(path, reporter);
+    if (lock.error()) {
+      reporter.error(path, lock.error());
+      return kExitError;
+    }
+    std::error_code ec;
+    const auto size_before = std::filesystem::file_size(path, ec);
+    index::Forgotten total;
+    bool missing = false;
+    {
+      index::Store store(path, index::Access::kWrite);
+      for (const std::string& name : args.forget) {
+        std::optional<std::int64_t> id;
+        for (const index::FileRow& f : store.files()) {
+          if (f.path == name) id = f.id;
+        }
+        if (!id) {
+          reporter.error(
+              fmt::format("{}: not in the index (tracegrep index --status lists its files)", name));
+          missing = true;
+          continue;
+        }
+        const index::Forgotten f = index::forget_file(store, *id);
+        total.chunks += f.chunks;
+        total.entries += f.entries;
+        total.raw_bytes += f.raw_bytes;
+        total.files += f.files;
+      }
+      if (before) {
+        const index::Forgotten f = index::forget_before(store, *before);
+        total.chunks += f.chunks;
+        total.entries += f.entries;
+        total.raw_bytes += f.raw_bytes;
+        total.files = std::max(total.files, f.files);
+      }
+    }  // closed: the write-ahead log is checkpointed into the file, which shrinks
+    const auto size_after = std::filesystem::file_size(path, ec);
+    if (!args.quiet && (!missing || total.chunks > 0)) {
+      reporter.say(fmt::format("forgot {} {} ({} of log in {} {}) from {} {}; the index is {} (was {})",
+                               total.entries, total.entries == 1 ? "entry" : "entries", mb(total.raw_bytes),
+                               total.chunks, total.chunks == 1 ? "chunk" : "chunks", total.files,
+                               total.files == 1 ? "file" : "files", mb(static_cast<std::int64_t>(size_after)),
+                               mb(static_cast<std::int64_t>(size_before))));
+    }
+    return missing ? kExitError : kExitMatch;
+  } catch (const index::BadIndex& e) {
+    report_store_error(reporter, path, e);
+  } catch (const db::Error& e) {
+    report_store_error(reporter, path, e);
+  }
+  return kExitError;
+}
+
 }  // namespace
 
 int index_command(const IndexArgs& args) {
@@ -94,6 +163,12 @@ int index_command(const IndexArgs& args) {
     reporter.error(messages::bad_max_entry_size(args.max_entry_size));
     return kExitError;
   }
+  const bool forgetting = !args.forget_before.empty() || !args.forget.empty();
+  if (forgetting && (!args.files.empty() || args.status)) {
+    reporter.error("--forget-before and --forget take no FILE and no --status: run them on their own");
+    return kExitError;
+  }
+  if (forgetting) return forget_command(args, path, reporter);
   if (args.files.empty() && !args.status) {
     reporter.error("index what? give FILEs, or - for standard input (tracegrep index --help)");
     return kExitError;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,10 @@
 #include "index/store.hpp"
 #include "index/summary.hpp"
 #include "util/hash.hpp"
+
+namespace tracegrep {
+struct Header;
+}
 
 namespace tracegrep::index {
 
@@ -57,6 +62,25 @@ class Compressor {
   void* cctx_;  // ZSTD_CCtx
   std::string scratch_;
 };
+
+/// zstd's decompression, with a context kept for every chunk.
+class Unpacker {
+ public:
+  Unpacker();
+  ~Unpacker();
+  Unpacker(const Unpacker&) = delete;
+  Unpacker& operator=(const Unpacker&) = delete;
+  /// The text of a chunk into `out`; throws db::Error (damaged) when the
+  /// frame does not give `raw_size` bytes.
+  void unpack(std::string_view packed, std::int64_t raw_size, std::string& out);
+
+ private:
+  void* dctx_;  // ZSTD_DCtx
+};
+
+/// Calls fn(header, offset in `raw`) for each entry's first line of a
+/// chunk's text, where the chunker found entries to begin.
+void for_each_entry_header(std::string_view raw, const std::function<void(const Header&, std::size_t)>& fn);
 
 /// A chunk being built or written.
 struct Chunk {

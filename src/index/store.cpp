@@ -559,6 +559,57 @@ void Store::chunks_for(Kind kind, std::string_view key, bool prefix, std::vector
   s.reset();
 }
 
+void Store::drop_from_postings(const std::unordered_set<std::int64_t>& gone) {
+  struct Change {
+    std::int64_t kind;
+    std::string key;
+    std::int64_t batch;
+    std::string chunks;  // empty: the posting goes
+  };
+  std::vector<Change> changes;
+  {
+    db::Statement s(*db_, "SELECT kind, key, batch, chunks FROM postings");
+    std::vector<std::int64_t> ids;
+    while (s.step()) {
+      ids.clear();
+      if (!decode_ids(s.blob(3), ids)) throw db::Error::damaged("malformed posting list");
+      const auto kept =
+          std::count_if(ids.begin(), ids.end(), [&](std::int64_t id) { return !gone.count(id); });
+      if (kept == static_cast<std::ptrdiff_t>(ids.size())) continue;
+      Change c{s.integer(0), std::string(s.text(1)), s.integer(2), {}};
+      std::int64_t prev = 0;
+      for (const std::int64_t id : ids) {
+        if (gone.count(id)) continue;
+        put_varint(c.chunks, static_cast<std::uint64_t>(id - prev));
+        prev = id;
+      }
+      changes.push_back(std::move(c));
+    }
+  }
+  db::Statement del(*db_, "DELETE FROM postings WHERE kind = ? AND key = ? AND batch = ?");
+  db::Statement put(*db_, "UPDATE postings SET chunks = ? WHERE kind = ? AND key = ? AND batch = ?");
+  for (const Change& c : changes) {
+    if (c.chunks.empty()) {
+      del.bind(1, c.kind).bind(2, c.key).bind(3, c.batch).run();
+    } else {
+      put.bind_blob(1, c.chunks).bind(2, c.kind).bind(3, c.key).bind(4, c.batch).run();
+    }
+  }
+}
+
+void Store::clear_summaries() {
+  db_->exec(
+      "DELETE FROM requests; DELETE FROM sessions; DELETE FROM slowest; DELETE FROM request_sessions; "
+      "DELETE FROM tail_parts");
+}
+
+void Store::delete_file(std::int64_t id) {
+  db::Statement(*db_, "DELETE FROM files WHERE id = ?").bind(1, id).run();
+  db::Statement(*db_, "DELETE FROM meta WHERE key = 'layout:' || ?").bind(1, id).run();
+}
+
+void Store::vacuum() { db_->exec("VACUUM"); }
+
 Stats Store::stats(bool count_ids) {
   Stats st;
   st.files = pragma(*db_, "SELECT COUNT(*) FROM files");

@@ -44,6 +44,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "index/db.hpp"
@@ -133,6 +134,17 @@ class Store {
   void note_layout(std::int64_t file, const std::string& layout);
   /// The layout recorded for a file, or empty (an index written before).
   std::string file_layout(std::int64_t file);
+
+  // retention (index/forget.hpp)
+  /// Takes the ids of `gone` chunks out of every posting (a posting left
+  /// empty goes).
+  void drop_from_postings(const std::unordered_set<std::int64_t>& gone);
+  /// Empties the summary tables (to be rebuilt).
+  void clear_summaries();
+  /// Removes a file's row (its chunks are removed apart).
+  void delete_file(std::int64_t id);
+  /// Gives freed pages back to the file system (VACUUM, outside a transaction).
+  void vacuum();
 
   // summaries (index/summary.hpp)
   enum class Table { kRequests, kSessions };

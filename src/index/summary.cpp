@@ -1,13 +1,11 @@
 #include "index/summary.hpp"
 
-#include <zstd.h>
-
 #include <algorithm>
 #include <set>
 
+#include "index/chunk.hpp"
 #include "index/db.hpp"
 #include "index/store.hpp"
-#include "parse/boundary.hpp"
 #include "parse/header.hpp"
 #include "source/input.hpp"
 #include "timeline/timeline.hpp"
@@ -406,7 +404,7 @@ std::vector<timeline::SessionSummary> session_summaries(Store& store,
 }
 
 void rebuild_summaries(Store& store) {
-  std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> dctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
+  Unpacker unpacker;
   std::set<std::int64_t> tails;
   for (const FileRow& f : store.files()) {
     if (f.tail) tails.insert(*f.tail);
@@ -415,28 +413,13 @@ void rebuild_summaries(Store& store) {
   Parts closed;
   std::string raw;
   store.for_each_chunk(nullptr, [&](const ChunkRow& row, std::string_view packed) {
-    raw.resize(static_cast<std::size_t>(row.raw_size));
-    const std::size_t n =
-        ZSTD_decompressDCtx(dctx.get(), raw.data(), raw.size(), packed.data(), packed.size());
-    if (ZSTD_isError(n) || n != raw.size()) throw db::Error::damaged("a chunk does not decompress");
+    unpacker.unpack(packed, row.raw_size, raw);
     const bool tail = tails.count(row.id) != 0;
     Parts local;
     Parts& into = tail ? local : closed;
-    EntryBoundary boundary;
-    std::string_view rest = raw;
-    std::size_t at = 0;
-    while (!rest.empty()) {
-      const auto nl = rest.find('\n');
-      const std::string_view line = rest.substr(0, nl == std::string_view::npos ? rest.size() : nl + 1);
-      if (boundary.begins(line)) {
-        Header h;
-        parse_header(line, h);
-        if (h.open_quote) boundary.open_quote();
-        into.add(h, row.file, row.offset + static_cast<std::int64_t>(at));
-      }
-      at += line.size();
-      rest.remove_prefix(line.size());
-    }
+    for_each_entry_header(raw, [&](const Header& h, std::size_t at) {
+      into.add(h, row.file, row.offset + static_cast<std::int64_t>(at));
+    });
     if (tail) tail_parts.emplace_back(row.file, std::move(local));
   });
   apply(*stored_rows(store), closed);

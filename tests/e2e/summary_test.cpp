@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "support/subprocess.hpp"
 
@@ -223,4 +224,117 @@ TEST_CASE("several indexes answer as one index of their files would", "[e2e][ind
   const Result missing = run_tracegrep({"-s", "abcdef01", "--db", a, "--db", tmp.path("nosuch.db")});
   CHECK(missing.status == 2);
   CHECK(missing.err.find("nosuch.db: no index here") != std::string::npos);
+}
+
+TEST_CASE("index --forget-before removes old entries, their postings and summaries, and shrinks the index",
+          "[e2e][index][retention]") {
+  TempDir tmp;
+  const std::string db = tmp.path("i.db");
+  generate(tmp.path("api.log"), "--bytes 12000000 --seed 21");  // 09:00 to about 09:36
+  const std::string cut = "2024-01-15 09:20";
+  REQUIRE(index(db, {"api.log"}, tmp.path("")).status == 0);
+  RunOptions in_tmp;
+  in_tmp.cwd = tmp.path("");
+  auto q = [&](std::vector<std::string> args) {
+    return run(TRACEGREP_BIN, concat(args, {"--db", db}), in_tmp);
+  };
+  const std::string newer = run(TRACEGREP_BIN, {"-c", "--since", cut, "api.log"}, in_tmp).out;
+  const std::string all = q({"-c"}).out;
+  const auto size_before = std::filesystem::file_size(db);
+  const Result r = run(TRACEGREP_BIN, {"index", "--db", db, "--forget-before", cut}, in_tmp);
+  SHOW(r);
+  REQUIRE(r.status == 0);
+  CHECK(r.err.find("forgot ") != std::string::npos);
+  CHECK(std::filesystem::file_size(db) < size_before * 3 / 4);  // 20 of 36 minutes gone, the space given back
+  CHECK(q({"-c"}).out != all);
+  CHECK(q({"-c", "--since", cut}).out == newer);                 // nothing newer is ever removed
+  CHECK(q({"-c", "--until", "2024-01-15 09:10"}).out == "0\n");  // whole chunks before the cut are gone
+  // The summaries are what the remaining entries give: the entries printed
+  // from the index, scanned under the same name elsewhere.
+  const std::string rest_dir = tmp.path("rest");
+  std::filesystem::create_directory(rest_dir);
+  write_file(rest_dir + "/api.log", q({}).out);
+  RunOptions in_rest;
+  in_rest.cwd = rest_dir;
+  for (const auto& query : kQueries) {
+    const Result from_index = q(query);
+    const Result from_scan = run(TRACEGREP_BIN, concat(query, {"api.log"}), in_rest);
+    INFO(fmt::format("query: {}\n--- index\n{:.2000}--- scan\n{:.2000}", fmt::join(query, " "),
+                     from_index.out, from_scan.out));
+    CHECK(from_index.status == from_scan.status);
+    CHECK(from_index.out == from_scan.out);
+  }
+  // Postings of the forgotten chunks are gone: a session seen only before the cut is not found.
+  // Indexing the file again adds nothing old: it is known by its first 4 KiB.
+  const std::string left = q({"-c"}).out;
+  REQUIRE(index(db, {"api.log"}, tmp.path("")).status == 0);
+  CHECK(q({"-c"}).out == left);
+  // A bad time is refused, the index untouched.
+  const std::string bytes = read_file(db);
+  const Result bad = run(TRACEGREP_BIN, {"index", "--db", db, "--forget-before", "last tuesday"}, in_tmp);
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("not a time") != std::string::npos);
+  CHECK(read_file(db) == bytes);
+}
+
+TEST_CASE("index --forget FILE drops one file's data, and indexing it again adds it back",
+          "[e2e][index][retention]") {
+  TempDir tmp;
+  const std::string db = tmp.path("i.db");
+  REQUIRE(index(db, {"app.log", "worker.log"}).status == 0);
+  const Result r = run(TRACEGREP_BIN, {"index", "--db", db, "--forget", "worker.log"});
+  SHOW(r);
+  REQUIRE(r.status == 0);
+  CHECK(run_tracegrep({"-c", "--db", db}).out == run_tracegrep({"-c", "app.log"}).out);
+  CHECK(run_tracegrep({"sessions", "--db", db}).out == run_tracegrep({"sessions", "app.log"}).out);
+  CHECK(run_tracegrep({"requests", "--db", db}).out == run_tracegrep({"requests", "app.log"}).out);
+  const Result missing = run(TRACEGREP_BIN, {"index", "--db", db, "--forget", "nosuch.log"});
+  CHECK(missing.status == 2);
+  CHECK(missing.err.find("nosuch.log: not in the index") != std::string::npos);
+  REQUIRE(index(db, {"worker.log"}).status == 0);
+  CHECK(run_tracegrep({"requests", "--db", db}).out ==
+        run_tracegrep({"requests", "app.log", "worker.log"}).out);
+}
+
+TEST_CASE("index --forget-before killed at any moment leaves the index before or after, never between",
+          "[e2e][index][retention]") {
+  TempDir tmp;
+  const std::string db = tmp.path("i.db");
+  generate(tmp.path("api.log"), "--bytes 16000000 --seed 22");
+  REQUIRE(index(db, {"api.log"}, tmp.path("")).status == 0);
+  const std::vector<std::string> checks = {"requests", "--slowest", "5"};
+  auto answer = [&](const std::string& which) {
+    return run_tracegrep({"-c", "--db", which}).out + run_tracegrep(concat(checks, {"--db", which})).out +
+           run_tracegrep({"sessions", "-l", "critical", "--db", which}).out;
+  };
+  const std::string before = answer(db);
+  const std::string after_db = tmp.path("after.db");
+  std::filesystem::copy_file(db, after_db);
+  REQUIRE(
+      run(TRACEGREP_BIN, {"index", "-q", "--db", after_db, "--forget-before", "2024-01-15 09:30"}).status ==
+      0);
+  const std::string after = answer(after_db);
+  REQUIRE(before != after);
+  int saw_before = 0, saw_after = 0;
+  for (const int ms : {1, 10, 30, 60, 100, 150, 250, 400}) {
+    const std::string copy = tmp.path("copy-" + std::to_string(ms) + ".db");
+    std::filesystem::copy_file(db, copy);
+    {
+      Live p(TRACEGREP_BIN, {"index", "-q", "--db", copy, "--forget-before", "2024-01-15 09:30"});
+      std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+      p.kill_hard();
+      p.wait();
+    }
+    INFO("killed after " << ms << " ms");
+    const std::string got = answer(copy);
+    CHECK((got == before || got == after));
+    saw_before += got == before;
+    saw_after += got == after;
+    // And it can be run again to the end.
+    REQUIRE(run(TRACEGREP_BIN, {"index", "-q", "--db", copy, "--forget-before", "2024-01-15 09:30"}).status ==
+            0);
+    CHECK(answer(copy) == after);
+  }
+  INFO("before " << saw_before << ", after " << saw_after);
+  CHECK(saw_before + saw_after == 8);
 }
