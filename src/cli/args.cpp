@@ -142,6 +142,7 @@ ParsedArgs parse_args(int argc, char** argv) {
       ->type_name("PATH");
   index->add_flag("-q,--quiet", x.quiet, "No progress line and no summary");
   index->add_flag("--status", x.status, "Print what the index holds and exit");
+  index->add_flag("--json", x.json, "With --status: one JSON object");
   index
       ->add_option(
           "--forget-before", x.forget_before,

@@ -47,6 +47,7 @@ struct IndexArgs {
   std::string max_entry_size;
   bool quiet = false;
   bool status = false;
+  bool json = false;  ///< --status --json
   std::string forget_before;        ///< --forget-before TIME
   std::vector<std::string> forget;  ///< --forget FILE: as index --status names it
 };

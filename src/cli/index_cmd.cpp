@@ -10,13 +10,16 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <map>
 
 #include "cli/run.hpp"
+#include "index/chunk.hpp"
 #include "index/forget.hpp"
 #include "index/ingest.hpp"
 #include "index/store.hpp"
 #include "index/summary.hpp"
 #include "match/time_bound.hpp"
+#include "print/escape.hpp"
 #include "search/searcher.hpp"
 
 namespace tracegrep {
@@ -61,7 +64,37 @@ void report_store_error(Reporter& reporter, const std::string& path, const std::
 
 std::string mb(std::int64_t bytes) { return fmt::format("{:.1f} MB", static_cast<double>(bytes) / 1e6); }
 
-int print_status(index::Store& store, const std::string& path) {
+std::string safe_name(std::string_view name) {
+  std::string out;
+  append_terminal_safe(out, name);
+  return out;
+}
+
+std::string plural(std::int64_t n, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+// Whether the file at `path` is gzip (its magic bytes).
+bool is_gzip_file(const std::string& path) {
+  unsigned char magic[2] = {0, 0};
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool gz = ::read(fd, magic, 2) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+  ::close(fd);
+  return gz;
+}
+
+// One file of the index as --status tells it.
+struct FileStatus {
+  const index::FileRow* row;
+  std::int64_t lines = 0;    // in closed chunks and the tail
+  std::int64_t entries = 0;  // in its chunks
+  std::string layout;
+  std::optional<std::int64_t> size_now;  // nullopt: gone
+  bool gzip = false;
+};
+
+int print_status(index::Store& store, const std::string& path, bool json) {
   index::Stats st = store.stats(!store.has_summaries());
   if (store.has_summaries()) {
     index::SummaryView summaries(store);
@@ -69,18 +102,74 @@ int print_status(index::Store& store, const std::string& path) {
     st.requests = summaries.request_count();
   }
   std::error_code ec;
-  const auto db_size = std::filesystem::file_size(path, ec);
-  const auto wal_size = std::filesystem::file_size(path + "-wal", ec);
-  fmt::print("index {} ({} + {} write-ahead log)\n", path, mb(static_cast<std::int64_t>(db_size)),
-             mb(ec ? 0 : static_cast<std::int64_t>(wal_size)));
-  fmt::print("{} files, {} entries, {} sessions, {} requests, {} of log in {} chunks\n", st.files, st.entries,
-             st.sessions, st.requests, mb(st.raw_bytes), st.chunks);
-  for (const index::FileRow& f : store.files()) {
-    struct stat s {};
-    const std::string now = ::stat(f.path.c_str(), &s) == 0 ? fmt::format("{} bytes now", s.st_size) : "gone";
-    const std::string layout = store.file_layout(f.id);
-    fmt::print("  {}  indexed {} bytes, {} lines{}  ({})\n", f.path, f.seen, f.lines,
-               layout.empty() ? "" : ", read as " + layout, now);
+  const auto db_size = static_cast<std::int64_t>(std::filesystem::file_size(path, ec));
+  const auto wal = std::filesystem::file_size(path + "-wal", ec);
+  const std::int64_t wal_size = ec ? 0 : static_cast<std::int64_t>(wal);
+  const std::vector<index::FileRow> files = store.files();
+  std::vector<FileStatus> status;
+  std::vector<std::int64_t> tails;
+  for (const index::FileRow& f : files) {
+    FileStatus fs{&f, f.lines, 0, store.file_layout(f.id), std::nullopt, false};
+    struct stat sb {};
+    if (::stat(f.path.c_str(), &sb) == 0) {
+      fs.size_now = sb.st_size;
+      fs.gzip = is_gzip_file(f.path);
+    }
+    if (f.tail) tails.push_back(*f.tail);
+    status.push_back(std::move(fs));
+  }
+  // Lines and entries: the closed chunks' count, and the tails' lines read
+  // from their text (a small file is all tail).
+  std::map<std::int64_t, FileStatus*> by_id;
+  for (FileStatus& fs : status) by_id[fs.row->id] = &fs;
+  store.for_each_chunk(nullptr, [&](const index::ChunkRow& row, std::string_view) {
+    if (const auto it = by_id.find(row.file); it != by_id.end()) it->second->entries += row.entries;
+  });
+  index::Unpacker unpacker;
+  std::string raw;
+  store.for_each_chunk(&tails, [&](const index::ChunkRow& row, std::string_view packed) {
+    unpacker.unpack(packed, row.raw_size, raw);
+    if (const auto it = by_id.find(row.file); it != by_id.end())
+      it->second->lines += std::count(raw.begin(), raw.end(), '\n');
+  });
+  if (json) {
+    std::string out = "{\"index\":";
+    append_json_string(out, path);
+    out += fmt::format(
+        ",\"schema\":{},\"bytes\":{},\"wal_bytes\":{},\"files\":{},\"entries\":{},\"sessions\":{},"
+        "\"requests\":{},\"log_bytes\":{},\"chunks\":{},\"inputs\":[",
+        store.has_summaries() ? index::kSchemaVersion : 1, db_size, wal_size, st.files, st.entries,
+        st.sessions, st.requests, st.raw_bytes, st.chunks);
+    for (std::size_t i = 0; i < status.size(); ++i) {
+      const FileStatus& fs = status[i];
+      out += i ? ",{\"path\":" : "{\"path\":";
+      append_json_string(out, fs.row->path);
+      out += fmt::format(",\"indexed_bytes\":{},\"lines\":{},\"entries\":{},\"layout\":", fs.row->seen,
+                         fs.lines, fs.entries);
+      if (fs.layout.empty())
+        out += "null";
+      else
+        append_json_string(out, fs.layout);
+      out += fmt::format(",\"gzip\":{},\"bytes_now\":{}}}", fs.gzip ? "true" : "false",
+                         fs.size_now ? std::to_string(*fs.size_now) : "null");
+    }
+    out += "]}\n";
+    fmt::print("{}", out);
+    return kExitMatch;
+  }
+  fmt::print("index {} ({} + {} write-ahead log)\n", path, mb(db_size), mb(wal_size));
+  fmt::print("{}, {}, {}, {}, {} of log in {}\n", plural(st.files, "file", "files"),
+             plural(st.entries, "entry", "entries"), plural(st.sessions, "session", "sessions"),
+             plural(st.requests, "request", "requests"), mb(st.raw_bytes),
+             plural(st.chunks, "chunk", "chunks"));
+  for (const FileStatus& fs : status) {
+    std::string now = "gone";
+    if (fs.size_now)
+      now = fs.gzip ? fmt::format("gzip, {} bytes on disk now", *fs.size_now)
+                    : fmt::format("{} bytes now", *fs.size_now);
+    fmt::print("  {}  indexed {} bytes, {}, {}{}  ({})\n", safe_name(fs.row->path), fs.row->seen,
+               plural(fs.lines, "line", "lines"), plural(fs.entries, "entry", "entries"),
+               fs.layout.empty() ? "" : ", read as " + fs.layout, now);
   }
   return kExitMatch;
 }
@@ -163,6 +252,10 @@ int index_command(const IndexArgs& args) {
     reporter.error(messages::bad_max_entry_size(args.max_entry_size));
     return kExitError;
   }
+  if (args.json && !args.status) {
+    reporter.error("--json goes with --status (tracegrep index --status --json)");
+    return kExitError;
+  }
   const bool forgetting = !args.forget_before.empty() || !args.forget.empty();
   if (forgetting && (!args.files.empty() || args.status)) {
     reporter.error("--forget-before and --forget take no FILE and no --status: run them on their own");
@@ -184,7 +277,7 @@ int index_command(const IndexArgs& args) {
   try {
     if (args.status) {
       index::Store store(path, index::Access::kRead);
-      return print_status(store, path);
+      return print_status(store, path, args.json);
     }
     // Only unreadable inputs: say so, and leave no new empty index behind.
     std::error_code exists_ec;
@@ -222,6 +315,15 @@ int index_command(const IndexArgs& args) {
         fmt::print(stderr, "{}\x1b[K", line);
       };
     }
+    // What is new is told from the index itself, before and after: a file's
+    // tail is read again each run, and its entries are not new.
+    auto seen_bytes = [&store] {
+      std::int64_t n = 0;
+      for (const index::FileRow& f : store.files()) n += f.seen;
+      return n;
+    };
+    const std::int64_t entries_before = store.stats(false).entries;
+    const std::int64_t bytes_before = seen_bytes();
     index::Ingester ingester(store, options);
     for (const std::string& file : args.files) {
       if (show) fmt::print(stderr, "\rindexing {} ...\x1b[K", file);
@@ -235,9 +337,11 @@ int index_command(const IndexArgs& args) {
     if (!args.quiet) {
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const auto& t = ingester.totals();
-      reporter.say(fmt::format("indexed {} inputs: {} entries, {} new in {:.2f} s ({:.0f} MB/s)", t.inputs,
-                               t.entries, mb(t.bytes), secs,
-                               secs > 0 ? static_cast<double>(t.bytes) / 1e6 / secs : 0.0));
+      const std::int64_t entries = store.stats(false).entries - entries_before;
+      const std::int64_t bytes = seen_bytes() - bytes_before;
+      reporter.say(fmt::format("indexed {}: {} new, {} of log in {:.2f} s ({:.0f} MB/s)",
+                               plural(t.inputs, "input", "inputs"), plural(entries, "entry", "entries"),
+                               mb(bytes), secs, secs > 0 ? static_cast<double>(t.bytes) / 1e6 / secs : 0.0));
     }
     return reporter.status(true);
   } catch (const index::BadIndex& e) {

@@ -129,5 +129,5 @@ TEST_CASE("binary content is named, not dumped: a NUL byte, as ripgrep and grep 
         std::string::npos);
   CHECK(run_tracegrep({"--db", db, "-c", "-r", "r1"}).out == "2\n");
   const Result st = run_tracegrep({"index", "--db", db, "--status"});
-  CHECK(st.out.find("1 files") != std::string::npos);
+  CHECK(st.out.find("1 file,") != std::string::npos);
 }

@@ -301,8 +301,36 @@ TEST_CASE("index --status and the default location", "[e2e][index]") {
   const auto st = run(TRACEGREP_BIN, {"index", "--status"}, o);
   SHOW(st);
   CHECK(st.status == 0);
-  CHECK(st.out.find("1 files, 1409 entries") != std::string::npos);
-  CHECK(st.out.find(testdata("app.log") + "  indexed 150065 bytes") != std::string::npos);
+  CHECK(st.out.find("1 file, 1409 entries") != std::string::npos);
+  // Lines and entries count the tail chunk too (a small file is all tail).
+  CHECK(st.out.find(testdata("app.log") + "  indexed 150065 bytes, 1445 lines, 1409 entries, read as text") !=
+        std::string::npos);
+  // --json: the same, for scripts.
+  const auto js = run(TRACEGREP_BIN, {"index", "--status", "--json"}, o);
+  CHECK(js.status == 0);
+  CHECK(js.out.find("\"files\":1,\"entries\":1409,") != std::string::npos);
+  CHECK(js.out.find("\"indexed_bytes\":150065,\"lines\":1445,\"entries\":1409,\"layout\":\"text\","
+                    "\"gzip\":false,\"bytes_now\":150065}") != std::string::npos);
+  CHECK(run(TRACEGREP_BIN, {"index", "--json", testdata("app.log")}, o).status == 2);
+  // What is new is what was added: one entry appended is one entry new,
+  // not the whole tail read again; a .gz says it is one.
+  const std::string log = tmp.path("grow.log");
+  std::filesystem::copy_file(testdata("app.log"), log);
+  RunOptions g = o;
+  REQUIRE(run(TRACEGREP_BIN, {"index", log}, g).status == 0);
+  {
+    std::ofstream f(log, std::ios::app);
+    f << "2024-01-15 11:00:00,000 - INFO - [req=n1|session=feed0001] - appended\n";
+  }
+  const auto again = run(TRACEGREP_BIN, {"index", log}, g);
+  CHECK(again.err.find("indexed 1 input: 1 entry new, 0.0 MB of log") != std::string::npos);
+  std::filesystem::copy_file(testdata("app.log.gz"), tmp.path("copy.log.gz"));
+  RunOptions gz;
+  gz.env = {"TRACEGREP_DB=" + tmp.path("gz.db")};
+  REQUIRE(run(TRACEGREP_BIN, {"index", "-q", tmp.path("copy.log.gz")}, gz).status == 0);
+  const auto gst = run(TRACEGREP_BIN, {"index", "--status"}, gz);
+  CHECK(gst.out.find("indexed 150065 bytes, 1445 lines, 1409 entries, read as text  (gzip, ") !=
+        std::string::npos);
   RunOptions xdg;
   xdg.env = {"XDG_DATA_HOME=" + tmp.path("xdg")};
   REQUIRE(run(TRACEGREP_BIN, {"index", "-q", testdata("worker.log")}, xdg).status == 0);
