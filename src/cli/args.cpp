@@ -37,9 +37,10 @@ void add_key_options(CLI::App* cmd, KeyArgs& keys) {
 
 // The options of the subcommands that read logs (files or the index).
 void add_source_options(CLI::App* cmd, std::vector<std::string>& files, std::vector<std::string>& db,
-                        std::string& since, std::string& until, KeyArgs& keys) {
+                        std::string& since, std::string& until, bool& utc, KeyArgs& keys) {
   cmd->add_option("--since", since, "Only entries at or after TIME")->type_name("TIME");
   cmd->add_option("--until", until, "Only entries up to TIME")->type_name("TIME");
+  cmd->add_flag("--utc", utc, "Times written without an offset are UTC (default: local time, TZ)");
   cmd->add_option("--db", db, "Read the index at PATH instead of files (again: several, as one)")
       ->type_name("PATH")
       ->allow_extra_args(false);
@@ -105,6 +106,7 @@ ParsedArgs parse_args(int argc, char** argv) {
   app.add_option("-l,--level", a.level, "Entries of LEVEL or higher")->type_name("LEVEL");
   app.add_option("--since", a.since, "Entries at or after TIME")->type_name("TIME");
   app.add_option("--until", a.until, "Entries up to TIME, including all of its last unit")->type_name("TIME");
+  app.add_flag("--utc", a.utc, "Times written without an offset are UTC (default: local time, TZ)");
   app.add_flag("-F,--fixed-strings", a.fixed_strings, "PATTERNs are plain strings");
   app.add_flag("-i,--ignore-case", a.ignore_case, "PATTERNs ignore case");
   app.add_flag("-w,--word-regexp", a.word_regexp, "PATTERNs match whole words only, as grep -w");
@@ -176,7 +178,7 @@ ParsedArgs parse_args(int argc, char** argv) {
   tl->add_option("--color,--colour", t.color, "Colour: auto, always or never")
       ->type_name("WHEN")
       ->check(CLI::IsMember({"auto", "always", "never"}));
-  add_source_options(tl, t.files, t.db, t.since, t.until, parsed.keys);
+  add_source_options(tl, t.files, t.db, t.since, t.until, t.utc, parsed.keys);
   RequestsArgs& q = parsed.requests;
   CLI::App* rq =
       app.add_subcommand("requests", "A table of requests: start, duration, entries, highest level");
@@ -193,7 +195,7 @@ ParsedArgs parse_args(int argc, char** argv) {
           },
           "N"));
   rq->add_flag("--json", q.json, "One JSON object per request and line");
-  add_source_options(rq, q.files, q.db, q.since, q.until, parsed.keys);
+  add_source_options(rq, q.files, q.db, q.since, q.until, q.utc, parsed.keys);
   SessionsArgs& ss = parsed.sessions;
   CLI::App* se =
       app.add_subcommand("sessions", "A table of sessions: first and last seen, requests, entries, errors");
@@ -201,7 +203,7 @@ ParsedArgs parse_args(int argc, char** argv) {
       ->type_name("ID");
   se->add_option("-l,--level", ss.level, "Only sessions that reached LEVEL or higher")->type_name("LEVEL");
   se->add_flag("--json", ss.json, "One JSON object per session and line");
-  add_source_options(se, ss.files, ss.db, ss.since, ss.until, parsed.keys);
+  add_source_options(se, ss.files, ss.db, ss.since, ss.until, ss.utc, parsed.keys);
   CLI::App* ly =
       app.add_subcommand("layouts", "The layouts read with no option; with FILEs, what each was read as");
   add_key_options(ly, parsed.keys);

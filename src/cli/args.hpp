@@ -25,6 +25,7 @@ struct ScanArgs {
   std::string max_entry_size;
   std::vector<std::string> follow;
   std::vector<std::string> db;  ///< --db: read these indexes (as one) instead of files
+  bool utc = false;             ///< --utc: times without an offset are UTC
   bool fixed_strings = false;
   bool ignore_case = false;
   bool word_regexp = false;
@@ -47,7 +48,7 @@ struct IndexArgs {
   std::string max_entry_size;
   bool quiet = false;
   bool status = false;
-  bool json = false;  ///< --status --json
+  bool json = false;                ///< --status --json
   std::string forget_before;        ///< --forget-before TIME
   std::vector<std::string> forget;  ///< --forget FILE: as index --status names it
 };
@@ -66,6 +67,7 @@ struct TimelineArgs {
   std::string level;
   std::string since;
   std::string until;
+  bool utc = false;
   std::string color = "auto";
 };
 
@@ -77,6 +79,7 @@ struct RequestsArgs {
   std::string level;
   std::string since;
   std::string until;
+  bool utc = false;
   std::size_t slowest = 0;
   bool json = false;
 };
@@ -89,6 +92,7 @@ struct SessionsArgs {
   std::vector<std::string> db;
   std::string since;
   std::string until;
+  bool utc = false;
   bool json = false;
 };
 

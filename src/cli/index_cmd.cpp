@@ -176,9 +176,9 @@ int print_status(index::Store& store, const std::string& path, bool json) {
 
 // index --forget-before / --forget: one transaction, then VACUUM.
 int forget_command(const IndexArgs& args, const std::string& path, Reporter& reporter) {
-  std::optional<format::Timestamp> before;
+  std::optional<TimeBound> before;
   if (!args.forget_before.empty()) {
-    before = parse_time_bound(args.forget_before, BoundKind::kSince);
+    before = parse_time_bound(args.forget_before, BoundKind::kSince, TimeContext::current(false));
     if (!before) {
       reporter.error(fmt::format("--forget-before '{}': not a time; use {}", args.forget_before, kTimeForms));
       return kExitError;
@@ -217,7 +217,8 @@ int forget_command(const IndexArgs& args, const std::string& path, Reporter& rep
         total.files += f.files;
       }
       if (before) {
-        const index::Forgotten f = index::forget_before(store, *before);
+        const index::Forgotten f =
+            index::forget_before(store, [&](const format::Timestamp& t) { return t < before->for_time(t); });
         total.chunks += f.chunks;
         total.entries += f.entries;
         total.raw_bytes += f.raw_bytes;

@@ -98,14 +98,14 @@ std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::strin
     }
   }
   if (!a.since.empty()) {
-    spec.since = parse_time_bound(a.since, BoundKind::kSince);
+    spec.since = parse_time_bound(a.since, BoundKind::kSince, TimeContext::current(a.utc));
     if (!spec.since) {
       error = "--since '" + a.since + "': not a time; use " + std::string(kTimeForms);
       return nullptr;
     }
   }
   if (!a.until.empty()) {
-    spec.until = parse_time_bound(a.until, BoundKind::kUntil);
+    spec.until = parse_time_bound(a.until, BoundKind::kUntil, TimeContext::current(a.utc));
     if (!spec.until) {
       error = "--until '" + a.until + "': not a time; use " + std::string(kTimeForms);
       return nullptr;

@@ -112,13 +112,14 @@ struct Collected {
 
 std::unique_ptr<Collected> collect_entries(ScanArgs s, const std::vector<std::string>& files,
                                            const std::vector<std::string>& db, const std::string& since,
-                                           const std::string& until,
+                                           const std::string& until, bool utc,
                                            timeline::RequestSummarizer* requests = nullptr,
                                            timeline::SessionSummarizer* sessions = nullptr) {
   s.files = files;
   s.db = db;
   s.since = since;
   s.until = until;
+  s.utc = utc;
   auto c = std::make_unique<Collected>();
   c->collector.requests = requests;
   c->collector.sessions = sessions;
@@ -175,7 +176,7 @@ int timeline_command(const TimelineArgs& a) {
   if (!a.session.empty()) s.sessions = {a.session};
   s.level = a.level;
   s.color = a.color;
-  const auto c = collect_entries(s, a.files, a.db, a.since, a.until);
+  const auto c = collect_entries(s, a.files, a.db, a.since, a.until, a.utc);
   if (c->rc == kExitError && c->collector.items.empty()) return c->rc;
   Output& out = c->out;
   auto& collector = c->collector;
@@ -250,7 +251,7 @@ int requests_command(const RequestsArgs& a) {
     }
   }
   timeline::RequestSummarizer summarizer;
-  const auto c = collect_entries(s, a.files, a.db, a.since, a.until, &summarizer, nullptr);
+  const auto c = collect_entries(s, a.files, a.db, a.since, a.until, a.utc, &summarizer, nullptr);
   if (c->rc == kExitError && c->collector.seen == 0) return c->rc;
   auto requests = summarizer.take();
   // Entries outside any request are not a request.
@@ -288,7 +289,7 @@ int sessions_command(const SessionsArgs& a) {
   timeline::SessionSummarizer summarizer;
   ScanArgs s;
   s.sessions = wanted;
-  const auto c = collect_entries(s, a.files, a.db, a.since, a.until, nullptr, &summarizer);
+  const auto c = collect_entries(s, a.files, a.db, a.since, a.until, a.utc, nullptr, &summarizer);
   if (c->rc == kExitError && c->collector.seen == 0) return c->rc;
   auto sessions = summarizer.take();
   std::erase_if(sessions, [&](const timeline::SessionSummary& x) {

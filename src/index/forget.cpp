@@ -21,7 +21,7 @@ void remove_chunks(Store& store, const std::unordered_set<std::int64_t>& gone) {
 
 }  // namespace
 
-Forgotten forget_before(Store& store, const format::Timestamp& before) {
+Forgotten forget_before(Store& store, const std::function<bool(const format::Timestamp&)>& before) {
   Forgotten out;
   std::unordered_set<std::int64_t> keep_tails;
   for (const FileRow& f : store.files()) {
@@ -38,7 +38,7 @@ Forgotten forget_before(Store& store, const format::Timestamp& before) {
     for_each_entry_header(raw, [&](const Header& h, std::size_t) {
       if (!h.has_ts) return;
       timed = true;
-      if (!(h.ts < before)) newer = true;
+      if (!before(h.ts)) newer = true;
     });
     if (!timed || newer) return;
     gone.insert(row.id);

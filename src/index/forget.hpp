@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 
 #include "index/store.hpp"
 #include "tracegrep/format.hpp"
@@ -14,11 +15,11 @@ struct Forgotten {
   std::int64_t chunks = 0, entries = 0, raw_bytes = 0, files = 0;
 };
 
-/// Removes the closed chunks all of whose timed entries are before
-/// `before` (compared as --since compares); chunks without a time, and
+/// Removes the closed chunks all of whose timed entries are `before` the
+/// time asked (the CLI compares as --since does: by each time's clock); chunks without a time, and
 /// each file's tail, stay. Files keep their rows, so that indexing them
 /// again adds nothing old.
-Forgotten forget_before(Store& store, const format::Timestamp& before);
+Forgotten forget_before(Store& store, const std::function<bool(const format::Timestamp&)>& before);
 
 /// Removes every chunk of file `id` and the file's row: indexing it again
 /// adds it anew.

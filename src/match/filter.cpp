@@ -108,8 +108,8 @@ bool Filter::accepts_header(const Header& h) const {
   }
   if (spec_.since || spec_.until) {
     if (!h.has_ts) return false;
-    if (spec_.since && h.ts < *spec_.since) return false;
-    if (spec_.until && !(h.ts < *spec_.until)) return false;
+    if (spec_.since && h.ts < spec_.since->for_time(h.ts)) return false;
+    if (spec_.until && !(h.ts < spec_.until->for_time(h.ts))) return false;
   }
   return spec_.fields.empty() || accepts_fields(h);
 }

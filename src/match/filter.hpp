@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "match/literal.hpp"
+#include "match/time_bound.hpp"
 #include "parse/entry_filter.hpp"
 #include "parse/header.hpp"
 
@@ -28,8 +29,8 @@ struct FilterSpec {
   std::vector<std::string> sessions;
   std::vector<std::string> requests;
   std::optional<format::Level> min_level;
-  std::optional<format::Timestamp> since;  ///< inclusive
-  std::optional<format::Timestamp> until;  ///< exclusive
+  std::optional<TimeBound> since;  ///< inclusive
+  std::optional<TimeBound> until;  ///< exclusive
   /// --field KEY=VALUE: an attribute (parse/header.hpp's for_each_attr)
   /// equal to VALUE. Values of one key are alternatives; keys combine with AND.
   std::vector<std::pair<std::string, std::string>> fields;

@@ -2,6 +2,8 @@
 // error, options before a subcommand refused, a directory as --db, an index
 // of missing files, meaningless numbers.
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <ctime>
 #include <filesystem>
 
 #include "support/subprocess.hpp"
@@ -130,4 +132,61 @@ TEST_CASE("binary content is named, not dumped: a NUL byte, as ripgrep and grep 
   CHECK(run_tracegrep({"--db", db, "-c", "-r", "r1"}).out == "2\n");
   const Result st = run_tracegrep({"index", "--db", db, "--status"});
   CHECK(st.out.find("1 file,") != std::string::npos);
+}
+
+TEST_CASE("since and until take relative forms, times of day, local time against offsets, --utc",
+          "[e2e][habits]") {
+  TempDir tmp;
+  RunOptions ny;
+  ny.env = {"TZ=EST5EDT,M3.2.0,M11.1.0"};  // New York's rules, no tzdata needed
+  // One log with offsets (UTC), one without (local wall time).
+  const std::string utc_log = tmp.path("utc.log"), local_log = tmp.path("local.log");
+  write_file(utc_log,
+             "2024-01-15T13:59:00Z - INFO - [req=u1|session=s1] - 08:59 in New York\n"
+             "2024-01-15T14:01:00Z - INFO - [req=u2|session=s1] - 09:01 in New York\n");
+  write_file(local_log,
+             "2024-01-15 08:59:00 - INFO - [req=l1|session=s1] - 08:59 as written\n"
+             "2024-01-15 09:01:00 - INFO - [req=l2|session=s1] - 09:01 as written\n");
+  // A time without an offset is local time for both kinds of log.
+  auto count = [&](std::vector<std::string> a, const RunOptions& o) {
+    a.insert(a.begin(), "-c");
+    a.push_back(utc_log);
+    a.push_back(local_log);
+    return run(TRACEGREP_BIN, a, o).out;
+  };
+  const std::string one_each = utc_log + ":1\n" + local_log + ":1\n";
+  CHECK(count({"--since", "2024-01-15 09:00"}, ny) == one_each);
+  CHECK(count({"--until", "2024-01-15 08:59"}, ny) == one_each);  // until 09:00, the minute included
+  // --utc: it is UTC; the local log is compared as written.
+  CHECK(count({"--since", "2024-01-15 14:00", "--utc"}, ny) == utc_log + ":1\n" + local_log + ":0\n");
+  // A time with an offset is that instant for both.
+  CHECK(count({"--since", "2024-01-15T14:00:00Z"}, ny) == one_each);
+  // Relative forms against the clock: lines written just now, and hours ago.
+  const auto now = std::chrono::system_clock::now();
+  auto line_at = [](std::chrono::system_clock::time_point t, const std::string& what) {
+    const std::time_t s = std::chrono::system_clock::to_time_t(t);
+    std::tm u{};
+    ::gmtime_r(&s, &u);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &u);
+    return std::string(buf) + " - INFO - [req=r|session=s] - " + what + "\n";
+  };
+  const std::string recent = tmp.path("recent.log");
+  write_file(recent, line_at(now - std::chrono::hours(50), "two days ago") +
+                         line_at(now - std::chrono::hours(3), "three hours ago") +
+                         line_at(now - std::chrono::minutes(5), "five minutes ago"));
+  auto msgs = [&](std::vector<std::string> a) {
+    a.push_back(recent);
+    return run(TRACEGREP_BIN, a, ny).out;
+  };
+  CHECK(msgs({"-c", "--since", "15m"}) == "1\n");
+  CHECK(msgs({"-c", "--since", "4h"}) == "2\n");
+  CHECK(msgs({"-c", "--since", "3d"}) == "3\n");
+  CHECK(msgs({"-c", "--until", "1h"}) == "2\n");
+  CHECK(msgs({"-c", "--since", "now"}) == "0\n");
+  CHECK(msgs({"-c", "--until", "now"}) == "3\n");
+  CHECK(msgs({"-c", "--since", "yesterday", "--until", "today"}) == msgs({"-c", "--since", "yesterday"}));
+  const Result bad = run(TRACEGREP_BIN, {"--since", "last tuesday", recent}, ny);
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("an age such as 15m, 2h, 3d") != std::string::npos);
 }

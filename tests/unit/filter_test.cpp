@@ -51,30 +51,81 @@ TEST_CASE("requests match exactly, and entries without ids never match an id", "
   CHECK_FALSE(f->accepts_header(header_of("2024-01-15 10:00:00 - INFO - [req=none|session=s] - x")));
 }
 
+namespace {
+// A fixed now (2024-01-15 15:30:00 UTC) and zone, for the relative forms.
+TimeContext fixed_now(bool utc = false) {
+  ::setenv("TZ", "EST5EDT,M3.2.0,M11.1.0", 1);  // New York's rules, no tzdata needed
+  ::tzset();
+  format::Timestamp t;
+  format::parse_timestamp("2024-01-15 15:30:00", t);
+  TimeContext c;
+  c.now_seconds = t.seconds;
+  c.utc = utc;
+  return c;
+}
+std::string naive_of(const std::optional<TimeBound>& b) { return format::format_iso(b->naive); }
+std::string utc_of(const std::optional<TimeBound>& b) { return format::format_iso(b->utc); }
+}  // namespace
+
 TEST_CASE("time window: since inclusive, until includes its last unit", "[match]") {
   FilterSpec spec;
-  spec.since = parse_time_bound("2024-01-15 10:00", BoundKind::kSince);
-  spec.until = parse_time_bound("2024-01-15 10:01", BoundKind::kUntil);
+  spec.since = parse_time_bound("2024-01-15 10:00", BoundKind::kSince, fixed_now());
+  spec.until = parse_time_bound("2024-01-15 10:01", BoundKind::kUntil, fixed_now());
   auto f = build(spec);
   CHECK(f->accepts_header(header_of("2024-01-15 10:00:00 - INFO - x")));
   CHECK(f->accepts_header(header_of("2024-01-15 10:01:59,999 - INFO - x")));
   CHECK_FALSE(f->accepts_header(header_of("2024-01-15 10:02:00 - INFO - x")));
   CHECK_FALSE(f->accepts_header(header_of("2024-01-15 09:59:59,999 - INFO - x")));
   CHECK_FALSE(f->accepts_header(header_of("no timestamp")));
+  // A log written with offsets meets the bound as local time: 10:00 in New
+  // York is 15:00 UTC.
+  CHECK(f->accepts_header(header_of("2024-01-15T15:00:30Z - INFO - x")));
+  CHECK(f->accepts_header(header_of("2024-01-15T10:00:30-05:00 - INFO - x")));
+  CHECK_FALSE(f->accepts_header(header_of("2024-01-15T10:00:30Z - INFO - x")));
+  // --utc: the bound is UTC.
+  spec.since = parse_time_bound("2024-01-15 10:00", BoundKind::kSince, fixed_now(true));
+  spec.until = parse_time_bound("2024-01-15 10:01", BoundKind::kUntil, fixed_now(true));
+  f = build(spec);
+  CHECK(f->accepts_header(header_of("2024-01-15T10:00:30Z - INFO - x")));
+  CHECK_FALSE(f->accepts_header(header_of("2024-01-15T15:00:30Z - INFO - x")));
+  CHECK(f->accepts_header(header_of("2024-01-15 10:00:30 - INFO - x")));
 }
 
 TEST_CASE("parse_time_bound forms", "[match]") {
-  using format::format_iso;
-  CHECK(format_iso(*parse_time_bound("2024-01-15", BoundKind::kSince)) == "2024-01-15T00:00:00");
-  CHECK(format_iso(*parse_time_bound("2024-01-15", BoundKind::kUntil)) == "2024-01-16T00:00:00");
-  CHECK(format_iso(*parse_time_bound("2024-02-28 23:59", BoundKind::kUntil)) == "2024-02-29T00:00:00");
-  CHECK(format_iso(*parse_time_bound("2024-01-15T10:00:00Z", BoundKind::kSince)) == "2024-01-15T10:00:00Z");
-  auto until = parse_time_bound("2024-01-15 10:00:00.5", BoundKind::kUntil);
-  CHECK(until->seconds % 60 == 0);
-  CHECK(until->nanos == 600000000);
-  CHECK_FALSE(parse_time_bound("yesterday", BoundKind::kSince));
-  CHECK_FALSE(parse_time_bound("2024-01-15 10", BoundKind::kSince));
-  CHECK_FALSE(parse_time_bound("", BoundKind::kSince));
+  const TimeContext c = fixed_now();
+  CHECK(naive_of(parse_time_bound("2024-01-15", BoundKind::kSince, c)) == "2024-01-15T00:00:00");
+  CHECK(utc_of(parse_time_bound("2024-01-15", BoundKind::kSince, c)) == "2024-01-15T05:00:00Z");
+  CHECK(naive_of(parse_time_bound("2024-01-15", BoundKind::kUntil, c)) == "2024-01-16T00:00:00");
+  CHECK(naive_of(parse_time_bound("2024-02-28 23:59", BoundKind::kUntil, c)) == "2024-02-29T00:00:00");
+  CHECK(utc_of(parse_time_bound("2024-07-15 12:00", BoundKind::kSince, c)) == "2024-07-15T16:00:00Z");  // EDT
+  CHECK(utc_of(parse_time_bound("2024-01-15T10:00:00Z", BoundKind::kSince, c)) == "2024-01-15T10:00:00Z");
+  CHECK(naive_of(parse_time_bound("2024-01-15T10:00:00Z", BoundKind::kSince, c)) == "2024-01-15T05:00:00");
+  auto until = parse_time_bound("2024-01-15 10:00:00.5", BoundKind::kUntil, c);
+  CHECK(until->naive.seconds % 60 == 0);
+  CHECK(until->naive.nanos == 600000000);
+  // Relative to now (15:30 UTC, 10:30 in New York).
+  CHECK(utc_of(parse_time_bound("now", BoundKind::kSince, c)) == "2024-01-15T15:30:00Z");
+  CHECK(naive_of(parse_time_bound("now", BoundKind::kSince, c)) == "2024-01-15T10:30:00");
+  CHECK(utc_of(parse_time_bound("15m", BoundKind::kSince, c)) == "2024-01-15T15:15:00Z");
+  CHECK(utc_of(parse_time_bound("2h", BoundKind::kUntil, c)) == "2024-01-15T13:30:00Z");
+  CHECK(naive_of(parse_time_bound("3d", BoundKind::kSince, c)) == "2024-01-12T10:30:00");
+  CHECK(naive_of(parse_time_bound("1w", BoundKind::kSince, c)) == "2024-01-08T10:30:00");
+  CHECK(naive_of(parse_time_bound("today", BoundKind::kSince, c)) == "2024-01-15T00:00:00");
+  CHECK(naive_of(parse_time_bound("today", BoundKind::kUntil, c)) == "2024-01-16T00:00:00");
+  CHECK(naive_of(parse_time_bound("yesterday", BoundKind::kSince, c)) == "2024-01-14T00:00:00");
+  CHECK(naive_of(parse_time_bound("yesterday", BoundKind::kUntil, c)) == "2024-01-15T00:00:00");
+  CHECK(utc_of(parse_time_bound("yesterday", BoundKind::kSince, c)) == "2024-01-14T05:00:00Z");
+  CHECK(naive_of(parse_time_bound("09:15", BoundKind::kSince, c)) == "2024-01-15T09:15:00");
+  CHECK(naive_of(parse_time_bound("09:15", BoundKind::kUntil, c)) == "2024-01-15T09:16:00");
+  CHECK(naive_of(parse_time_bound("09:15:30", BoundKind::kUntil, c)) == "2024-01-15T09:15:31");
+  CHECK(naive_of(parse_time_bound("today", BoundKind::kSince, fixed_now(true))) == "2024-01-15T00:00:00");
+  CHECK(utc_of(parse_time_bound("today", BoundKind::kSince, fixed_now(true))) == "2024-01-15T00:00:00Z");
+  CHECK_FALSE(parse_time_bound("last tuesday", BoundKind::kSince, c));
+  CHECK_FALSE(parse_time_bound("2024-01-15 10", BoundKind::kSince, c));
+  CHECK_FALSE(parse_time_bound("", BoundKind::kSince, c));
+  CHECK_FALSE(parse_time_bound("15x", BoundKind::kSince, c));
+  CHECK_FALSE(parse_time_bound("m", BoundKind::kSince, c));
+  CHECK_FALSE(parse_time_bound("25:00", BoundKind::kSince, c));
 }
 
 TEST_CASE("patterns: OR, fixed strings, ignore case, invert", "[match]") {

@@ -25,11 +25,12 @@ TEST_CASE("plan errors name the value and the accepted forms", "[cli]") {
   CHECK_FALSE(make_plan(a, out, error));
   CHECK(error == "--level 'loud': not a level; use TRACE, DEBUG, INFO, WARNING, ERROR or CRITICAL");
   a = {};
-  a.since = "yesterday";
+  a.since = "last tuesday";
   CHECK_FALSE(make_plan(a, out, error));
   CHECK(error ==
-        "--since 'yesterday': not a time; use YYYY-MM-DD, YYYY-MM-DD HH:MM, or "
-        "YYYY-MM-DD[ T]HH:MM:SS[.fff][Z|+HH:MM]");
+        "--since 'last tuesday': not a time; use YYYY-MM-DD, YYYY-MM-DD HH:MM, "
+        "YYYY-MM-DD[ T]HH:MM:SS[.fff][Z|+HH:MM], HH:MM[:SS], today, yesterday, now, or an age such as "
+        "15m, 2h, 3d (s, m, h, d, w)");
   a = {};
   a.max_entry_size = "10";
   CHECK_FALSE(make_plan(a, out, error));
