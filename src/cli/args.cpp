@@ -85,6 +85,11 @@ ParsedArgs parse_args(int argc, char** argv) {
   ScanArgs& a = parsed.scan;
   CLI::App app{std::string(kDescription), "tracegrep"};
   app.footer(std::string(kHelpFooter));
+  // --help is the whole list; -h one screen (as ripgrep). Subcommands set
+  // their own: -h and --help there are the same, short list.
+  app.set_help_flag("--help", "Print every option (-h: one screen)");
+  bool short_help = false;
+  app.add_flag("-h", short_help, "Print a short help");
   app.set_version_flag("--version", std::string("tracegrep ") + kVersion);
   app.get_formatter()->column_width(30);
 
@@ -164,7 +169,8 @@ ParsedArgs parse_args(int argc, char** argv) {
   auto* tl_r = tl->add_option("-r,--request", t.request, "The request")->type_name("ID");
   auto* tl_s =
       tl->add_option("-s,--session", t.session, "The session: its requests and a waterfall")->type_name("ID");
-  tl_r->excludes(tl_s);
+  (void)tl_r;
+  (void)tl_s;  // both given: refused by timeline_command, in words
   tl->add_flag("--expand", t.expand, "With -s: each request's full timeline too");
   tl->add_flag("--entries", t.entries,
                "With -s: every entry of the session across all inputs, in time order, with its request");
@@ -208,8 +214,18 @@ ParsedArgs parse_args(int argc, char** argv) {
       app.add_subcommand("layouts", "The layouts read with no option; with FILEs, what each was read as");
   add_key_options(ly, parsed.keys);
   ly->add_option("FILE", parsed.layouts.files, "Logs to look at, plain or gzip; - : stdin")->type_name("");
+  // Each subcommand's help is its own: its options and a footer of its own,
+  // not the scan's (CLI11 would copy the parent's).
+  for (CLI::App* sub : {tl, rq, se}) sub->footer(std::string(kSourceFooter));
+  ly->footer("See LAYOUTS and LOG FORMAT in tracegrep(1).");
+  for (CLI::App* sub : {index, tl, rq, se, ly}) sub->set_help_flag("-h,--help", "Print this help");
   try {
     app.parse(argc, argv);
+    if (short_help) {
+      fmt::print("{}", kShortHelp);
+      parsed.exit_code = 0;
+      return parsed;
+    }
     a.max_count_given = max_count->count() > 0;
     if (index->parsed()) parsed.command = Command::kIndex;
     if (tl->parsed()) parsed.command = Command::kTimeline;

@@ -16,8 +16,9 @@ inline constexpr std::string_view kHelpFooter =
   Lines that do not start with a timestamp (tracebacks) belong to the entry above.
 
 Filters: different options combine with AND, repeats of one option with OR; no
-filter selects every entry. TIME: YYYY-MM-DD, YYYY-MM-DD HH:MM, or
-YYYY-MM-DD[ T]HH:MM:SS[.fff][Z|+HH:MM].
+filter selects every entry. TIME: YYYY-MM-DD, YYYY-MM-DD HH:MM, a timestamp,
+HH:MM[:SS] (today), today, yesterday, now, or an age (15m, 2h, 3d); without an
+offset it is local time (TZ; --utc: UTC).
 
 With no FILE while stdin is a terminal, the default index is searched
 ($TRACEGREP_DB, else $XDG_DATA_HOME/tracegrep/index.db); `tracegrep index` fills it.
@@ -26,6 +27,37 @@ session's requests and a waterfall; `tracegrep requests` tabulates requests.
 
 Exit status: 0 an entry matched, 1 none did, 2 an error occurred.
 See tracegrep(1) for the details.)";
+
+// -h: one screen, as ripgrep's -h; --help has every option.
+inline constexpr std::string_view kShortHelp =
+    R"(tracegrep: grep request-tagged logs by session and request, whole entries with their tracebacks.
+
+Usage: tracegrep [OPTIONS] [FILE...]      search files, .gz, stdin (or the index)
+       tracegrep index FILE...            keep an index (--status, --forget-before)
+       tracegrep timeline -r ID | -s ID   a request or a session in time order
+       tracegrep requests | sessions      tables of requests and of sessions
+       tracegrep layouts [FILE...]        what a file is read as
+
+  -s, --session ID       entries of a session (a cut id matches)
+  -r, --request ID       entries of a request
+  -l, --level LEVEL      entries of LEVEL or higher
+  -e, --regexp PATTERN   entries whose message matches (RE2); -F, -i, -w, -v
+  --since T, --until T   a time window: 2024-01-15, 09:30, 15m, 2h, yesterday
+  -c, -q, -m NUM         count, quiet (exit status only), at most NUM entries
+  -n, -H, --json         line numbers, file names, a JSON object per entry
+  --follow FILE...       follow files as tail -F does
+  --db PATH              search the index (no FILE, from a terminal: the default)
+  --log-format FMT       the service's Python logging format, for other layouts
+
+--help: every option.  tracegrep(1): the details.  Exit: 0 matched, 1 none, 2 error.
+)";
+
+// The footer of the subcommands that read logs.
+inline constexpr std::string_view kSourceFooter =
+    R"(TIME: YYYY-MM-DD, YYYY-MM-DD HH:MM, a timestamp, HH:MM[:SS] (today), today,
+yesterday, now, or an age (15m, 2h, 3d); without an offset it is local time (TZ;
+--utc: UTC). FILEs or the index (--db; from a terminal with no FILE, the
+default one). See tracegrep(1).)";
 
 inline constexpr std::string_view kIndexFooter =
     R"(Indexing again reads only what is new: a file is recognised by its first 4 KiB,

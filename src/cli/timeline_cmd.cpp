@@ -166,6 +166,10 @@ int timeline_command(const TimelineArgs& a) {
     Reporter().error("timeline of what? give -r REQUEST or -s SESSION");
     return kExitError;
   }
+  if (!a.request.empty() && !a.session.empty()) {
+    Reporter().error("timeline of a request or of a session: give -r or -s, not both");
+    return kExitError;
+  }
   if (a.entries && a.session.empty()) {
     Reporter().error(
         "--entries lists a session's entries: give -s SESSION (-r shows a request's entries already)");

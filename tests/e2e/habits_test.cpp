@@ -190,3 +190,47 @@ TEST_CASE("since and until take relative forms, times of day, local time against
   CHECK(bad.status == 2);
   CHECK(bad.err.find("an age such as 15m, 2h, 3d") != std::string::npos);
 }
+
+TEST_CASE(
+    "the short help fits one screen, --help lists every option, and the man page documents every one of them",
+    "[e2e][habits]") {
+  const Result brief = run_tracegrep({"-h"});
+  CHECK(brief.status == 0);
+  CHECK(std::count(brief.out.begin(), brief.out.end(), '\n') <= 24);
+  CHECK(brief.out.find("--help: every option") != std::string::npos);
+  const std::string man_text = [] {
+    std::string m =
+        read_file(std::filesystem::path(TRACEGREP_TESTDATA).parent_path() / "man" / "tracegrep.1");
+    std::string out;  // roff's \- is a hyphen
+    for (std::size_t i = 0; i < m.size(); ++i) {
+      if (m[i] == '\\' && i + 1 < m.size() && m[i + 1] == '-') continue;
+      out += m[i];
+    }
+    return out;
+  }();
+  for (const std::vector<std::string>& cmd : std::vector<std::vector<std::string>>{{"--help"},
+                                                                                   {"index", "--help"},
+                                                                                   {"timeline", "--help"},
+                                                                                   {"requests", "--help"},
+                                                                                   {"sessions", "--help"},
+                                                                                   {"layouts", "--help"}}) {
+    const Result help = run_tracegrep(cmd);
+    INFO(cmd.front() << "\n" << help.out);
+    CHECK(help.status == 0);
+    CHECK(help.out.find("Excludes") == std::string::npos);  // no CLI11 jargon
+    if (cmd.size() > 1)
+      CHECK(help.out.find("Log format (one entry per line") == std::string::npos);  // its own footer
+    // Every long option the help lists is in the man page.
+    for (std::size_t at = 0; (at = help.out.find("--", at)) != std::string::npos;) {
+      std::size_t end = at + 2;
+      while (end < help.out.size() &&
+             (std::isalnum(static_cast<unsigned char>(help.out[end])) || help.out[end] == '-'))
+        ++end;
+      const std::string option = help.out.substr(at, end - at);
+      at = end;
+      if (option.size() <= 3) continue;
+      INFO(option);
+      CHECK(man_text.find(option) != std::string::npos);
+    }
+  }
+}
