@@ -36,6 +36,10 @@ std::unique_ptr<EntrySink> make_printer(const Plan& plan, Output& out) {
       return std::make_unique<CountPrinter>(out, plan.style.with_filename);
     case Plan::Printer::kQuiet:
       return std::make_unique<QuietPrinter>(out);
+    case Plan::Printer::kFilesWith:
+      return std::make_unique<FilesPrinter>(out, FilesPrinter::Want::kWithMatches, plan.style.safety);
+    case Plan::Printer::kFilesWithout:
+      return std::make_unique<FilesPrinter>(out, FilesPrinter::Want::kWithoutMatch, plan.style.safety);
     case Plan::Printer::kText:
       break;
   }
@@ -161,6 +165,10 @@ std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::strin
       error = "-c counts when an input ends, and --follow never ends: count with tracegrep -c FILE";
       return nullptr;
     }
+    if (a.files_without_match) {
+      error = "-L names a file when it ends without a match, and --follow never ends: use tracegrep -L FILE";
+      return nullptr;
+    }
     plan->inputs = a.follow;
     plan->input_options.follow = FollowMode::kYes;
   } else {
@@ -169,6 +177,10 @@ std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::strin
 
   if (a.quiet)
     plan->printer = Plan::Printer::kQuiet;
+  else if (a.files_with_matches)
+    plan->printer = Plan::Printer::kFilesWith;
+  else if (a.files_without_match)
+    plan->printer = Plan::Printer::kFilesWithout;
   else if (a.json)
     plan->printer = Plan::Printer::kJson;
   else if (a.count)

@@ -20,7 +20,7 @@ struct Plan {
   std::vector<std::string> inputs;
   InputOptions input_options;
   LineNumbers numbers = LineNumbers::kOff;
-  enum class Printer { kText, kJson, kCount, kQuiet } printer = Printer::kText;
+  enum class Printer { kText, kJson, kCount, kQuiet, kFilesWith, kFilesWithout } printer = Printer::kText;
   bool read_nothing = false;  ///< -m 0: as grep, read nothing and match nothing
   TextStyle style;
   std::uint64_t max_count = 0;

@@ -176,6 +176,26 @@ void CountPrinter::end_input() {
     out_.write(fmt::format("{}\n", count_));
 }
 
+Flow FilesPrinter::entry(const Entry&) {
+  matched_ = true;
+  if (want_ == Want::kWithMatches) list();
+  return Flow::kStop;  // one match says it all: the rest of the input is not read
+}
+
+void FilesPrinter::end_input() {
+  if (want_ == Want::kWithoutMatch && !matched_) list();
+}
+
+void FilesPrinter::list() {
+  std::string line;
+  if (safety_ == Safety::kTerminal)
+    append_terminal_safe(line, name_);
+  else
+    line = name_;
+  line += '\n';
+  out_.write(line);
+}
+
 Flow Tally::entry(const Entry& e) {
   ++in_input_;
   ++total_;

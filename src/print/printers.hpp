@@ -84,6 +84,31 @@ class CountPrinter : public EntrySink {
   std::uint64_t count_ = 0;
 };
 
+/// --files-with-matches / --files-without-match (-L): the names of the
+/// inputs with (at their first matching entry, which stops the input) or
+/// without a matching entry, one per line. The exit status is grep's: 0
+/// when an entry matched.
+class FilesPrinter : public EntrySink {
+ public:
+  enum class Want { kWithMatches, kWithoutMatch };
+  FilesPrinter(Output& out, Want want, Safety safety) : out_(out), want_(want), safety_(safety) {}
+  void begin_input(const InputName& name) override {
+    name_ = name.display;
+    matched_ = false;
+  }
+  Flow entry(const Entry&) override;
+  void end_input() override;
+  void idle() override { out_.flush(); }
+
+ private:
+  void list();
+  Output& out_;
+  Want want_;
+  Safety safety_;
+  std::string name_;
+  bool matched_ = false;
+};
+
 /// -q: prints nothing; the first entry ends the run (the output is stopped,
 /// so every input after it is left unread).
 class QuietPrinter : public EntrySink {

@@ -234,3 +234,35 @@ TEST_CASE(
     }
   }
 }
+
+TEST_CASE("files with and without matches, as grep -l and grep -L list them", "[e2e][habits]") {
+  const std::vector<std::string> files = {"app.log", "worker.log", "edge/svc-api.log",
+                                          "edge/svc-payments.log", "edge/crlf.log"};
+  for (const std::string pattern : {"Payment gateway timeout", "Gateway did not answer", "no such text"}) {
+    for (const auto& [ours, theirs] : std::vector<std::pair<std::string, std::string>>{
+             {"--files-with-matches", "-l"}, {"--files-without-match", "-L"}, {"-L", "-L"}}) {
+      std::vector<std::string> a = {ours, "-e", pattern};
+      a.insert(a.end(), files.begin(), files.end());
+      std::vector<std::string> g = {theirs, "-e", pattern};
+      g.insert(g.end(), files.begin(), files.end());
+      const Result mine = run_tracegrep(a);
+      const Result grep = run("/usr/bin/grep", g);
+      INFO(ours << " " << pattern << "\n" << mine.out << "---\n" << grep.out);
+      CHECK(mine.out == grep.out);
+      CHECK(mine.status == grep.status);
+    }
+  }
+  // By session, and from the index: the files that hold one.
+  TempDir tmp;
+  const std::string db = tmp.path("i.db");
+  std::vector<std::string> idx = {"index", "-q", "--db", db};
+  idx.insert(idx.end(), files.begin(), files.end());
+  REQUIRE(run(TRACEGREP_BIN, idx).status == 0);
+  std::vector<std::string> scan = {"--files-with-matches", "-s", "abcdef01"};
+  scan.insert(scan.end(), files.begin(), files.end());
+  CHECK(run_tracegrep(scan).out == "edge/svc-api.log\nedge/svc-payments.log\n");
+  CHECK(run_tracegrep({"--files-with-matches", "-s", "abcdef01", "--db", db}).out ==
+        "edge/svc-api.log\nedge/svc-payments.log\n");
+  CHECK(run_tracegrep({"-L", "-s", "abcdef01", "--db", db}).out == "app.log\nworker.log\nedge/crlf.log\n");
+  CHECK(run_tracegrep({"-L", "--follow", "app.log"}).status == 2);
+}
