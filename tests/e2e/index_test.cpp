@@ -24,17 +24,6 @@ const std::vector<std::string> kFiles = {
     "app.log",       "worker.log",       "edge/layouts.log", "edge/broken.log",
     "edge/crlf.log", "edge/hostile.log", "edge/uvicorn.log", "edge/python-layouts.log"};
 
-std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
-
-Result index(const std::string& db, const std::vector<std::string>& files, const std::string& cwd = {}) {
-  RunOptions o;
-  o.cwd = cwd;
-  return run(TRACEGREP_BIN, concat({"index", "-q", "--db", db}, files), o);
-}
-
 Result query(const std::string& db, const std::vector<std::string>& args) {
   return run_tracegrep(concat({"--db", db}, args));
 }

@@ -19,17 +19,6 @@ namespace {
 
 #define SHOW(r) INFO("status " << (r).status << "\n--- stdout\n" << (r).out << "--- stderr\n" << (r).err)
 
-std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
-
-Result index(const std::string& db, const std::vector<std::string>& files, const std::string& cwd = {}) {
-  RunOptions o;
-  o.cwd = cwd;
-  return run(TRACEGREP_BIN, concat({"index", "-q", "--db", db}, files), o);
-}
-
 void generate(const std::string& path, const std::string& args) {
   REQUIRE(run("/bin/sh", {"-c", fmt::format("'{}' {} > '{}'", TRACEGREP_LOGGEN, args, path)}).status == 0);
 }

@@ -173,6 +173,17 @@ Result run_tracegrep(const std::vector<std::string>& args, const RunOptions& opt
   return run(TRACEGREP_BIN, args, options);
 }
 
+std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+Result index(const std::string& db, const std::vector<std::string>& files, const std::string& cwd) {
+  RunOptions o;
+  o.cwd = cwd;
+  return run(TRACEGREP_BIN, concat({"index", "-q", "--db", db}, files), o);
+}
+
 Live::Live(const std::string& program, const std::vector<std::string>& args) {
   Pipe in, out;
   pid_ = spawn(program, args, in, out, nullptr, TRACEGREP_TESTDATA, {});

@@ -35,6 +35,12 @@ Result run(const std::string& program, const std::vector<std::string>& args, con
 /// Runs tracegrep in the testdata directory.
 Result run_tracegrep(const std::vector<std::string>& args, const RunOptions& options = {});
 
+/// `a` then `b`: an argument list built from parts.
+std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b);
+
+/// tracegrep index -q --db DB FILE..., run in `cwd` (empty: the test data).
+Result index(const std::string& db, const std::vector<std::string>& files, const std::string& cwd = {});
+
 /// A process kept running: write to its stdin, read what it printed so far.
 class Live {
  public:
