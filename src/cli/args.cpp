@@ -125,6 +125,8 @@ ParsedArgs parse_args(int argc, char** argv) {
       app.add_option("-m,--max-count", a.max_count, "Stop reading a FILE after NUM entries (0: read nothing)")
           ->type_name("NUM");
   app.add_flag("-q,--quiet", a.quiet, "Print nothing; exit 0 at the first matching entry, else 1 (or 2)");
+  app.add_flag("-o,--only-matching", a.only_matching,
+               "Print only what -e matches in each matching entry, one match per line (grep -o)");
   app.add_flag("--files-with-matches", a.files_with_matches,
                "Print the name of each FILE with a matching entry (grep -l; -l is --level here)");
   app.add_flag("-L,--files-without-match", a.files_without_match,

@@ -38,6 +38,7 @@ struct ScanArgs {
   bool json = false;
   bool quiet = false;                ///< -q: no output, exit status only, stop at the first match
   bool files_with_matches = false;   ///< --files-with-matches
+  bool only_matching = false;        ///< -o
   bool files_without_match = false;  ///< -L, --files-without-match
   std::uint64_t max_count = 0;
   bool max_count_given = false;  ///< -m was given (-m 0 reads nothing, as grep)

@@ -1,5 +1,6 @@
 #include "cli/plan.hpp"
 
+#include <re2/re2.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -36,6 +37,8 @@ std::unique_ptr<EntrySink> make_printer(const Plan& plan, Output& out) {
       return std::make_unique<CountPrinter>(out, plan.style.with_filename);
     case Plan::Printer::kQuiet:
       return std::make_unique<QuietPrinter>(out);
+    case Plan::Printer::kOnlyMatching:
+      return std::make_unique<OnlyMatchingPrinter>(out, plan.style, plan.only_matching);
     case Plan::Printer::kFilesWith:
       return std::make_unique<FilesPrinter>(out, FilesPrinter::Want::kWithMatches, plan.style.safety);
     case Plan::Printer::kFilesWithout:
@@ -134,6 +137,13 @@ std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::strin
   }
   plan->filter = Filter::build(spec, error);
   if (!plan->filter) return nullptr;
+  if (a.only_matching) {
+    if (spec.patterns.empty() || spec.polarity == Polarity::kInverted) {
+      error = "-o prints what -e PATTERN matches: give -e (and not -v)";
+      return nullptr;
+    }
+    plan->only_matching = patterns_regex(spec, error);
+  }
 
   if (!a.max_entry_size.empty()) {
     if (!parse_size(a.max_entry_size, plan->input_options.max_entry) ||
@@ -177,6 +187,8 @@ std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::strin
 
   if (a.quiet)
     plan->printer = Plan::Printer::kQuiet;
+  else if (a.only_matching)
+    plan->printer = Plan::Printer::kOnlyMatching;
   else if (a.files_with_matches)
     plan->printer = Plan::Printer::kFilesWith;
   else if (a.files_without_match)

@@ -20,8 +20,17 @@ struct Plan {
   std::vector<std::string> inputs;
   InputOptions input_options;
   LineNumbers numbers = LineNumbers::kOff;
-  enum class Printer { kText, kJson, kCount, kQuiet, kFilesWith, kFilesWithout } printer = Printer::kText;
-  bool read_nothing = false;  ///< -m 0: as grep, read nothing and match nothing
+  enum class Printer {
+    kText,
+    kJson,
+    kCount,
+    kQuiet,
+    kFilesWith,
+    kFilesWithout,
+    kOnlyMatching
+  } printer = Printer::kText;
+  std::shared_ptr<const re2::RE2> only_matching;  ///< -o: the -e patterns, for the printer
+  bool read_nothing = false;                      ///< -m 0: as grep, read nothing and match nothing
   TextStyle style;
   std::uint64_t max_count = 0;
   std::vector<std::string> dbs;       ///< non-empty: search these indexes, as one, instead of `inputs`

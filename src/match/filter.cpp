@@ -30,30 +30,36 @@ std::function<bool(std::string_view)> line_matcher(const std::string& pattern, s
   };
 }
 
+std::unique_ptr<re2::RE2> patterns_regex(const FilterSpec& spec, std::string& error) {
+  const RE2::Options options = regex_options(spec.letter_case);
+  std::string combined;
+  for (const std::string& pattern : spec.patterns) {
+    std::string source = spec.syntax == PatternSyntax::kFixed ? RE2::QuoteMeta(pattern) : pattern;
+    // -w as grep has it: not preceded or followed by a word character
+    // (RE2 has no lookaround; \b does the same at a word's edge).
+    if (spec.whole_words) source = "\\b(?:" + source + ")\\b";
+    // Compiled alone first, so an error names the pattern that caused it.
+    const RE2 one(source, options);
+    if (!one.ok()) {
+      error = "bad pattern '" + pattern + "': " + one.error();
+      return nullptr;
+    }
+    if (!combined.empty()) combined += '|';
+    combined += "(?:" + source + ")";
+  }
+  auto re = std::make_unique<RE2>(combined, options);
+  if (!re->ok()) {
+    error = "patterns too large together: " + re->error();
+    return nullptr;
+  }
+  return re;
+}
+
 std::unique_ptr<Filter> Filter::build(const FilterSpec& spec, std::string& error) {
   std::unique_ptr<Filter> filter(new Filter(spec));
   if (!spec.patterns.empty()) {
-    const RE2::Options options = regex_options(spec.letter_case);
-    std::string combined;
-    for (const std::string& pattern : spec.patterns) {
-      std::string source = spec.syntax == PatternSyntax::kFixed ? RE2::QuoteMeta(pattern) : pattern;
-      // -w as grep has it: not preceded or followed by a word character
-      // (RE2 has no lookaround; \b does the same at a word's edge).
-      if (spec.whole_words) source = "\\b(?:" + source + ")\\b";
-      // Compiled alone first, so an error names the pattern that caused it.
-      const RE2 one(source, options);
-      if (!one.ok()) {
-        error = "bad pattern '" + pattern + "': " + one.error();
-        return nullptr;
-      }
-      if (!combined.empty()) combined += '|';
-      combined += "(?:" + source + ")";
-    }
-    filter->regex_ = std::make_unique<RE2>(combined, options);
-    if (!filter->regex_->ok()) {
-      error = "patterns too large together: " + filter->regex_->error();
-      return nullptr;
-    }
+    filter->regex_ = patterns_regex(spec, error);
+    if (!filter->regex_) return nullptr;
   }
   // Ids to look for (the other options only narrow further): an accepted
   // entry's first line holds one of the sessions' literals, and one of the

@@ -45,6 +45,10 @@ struct FilterSpec {
 /// function with `error` set when the pattern is bad.
 std::function<bool(std::string_view)> line_matcher(const std::string& pattern, std::string& error);
 
+/// The -e patterns of `spec` as one RE2 (with -F, -i, -w), or nullptr
+/// with `error` naming the pattern that is bad.
+std::unique_ptr<re2::RE2> patterns_regex(const FilterSpec& spec, std::string& error);
+
 class Filter final : public EntryFilter {
  public:
   /// Compiles the spec. On a bad pattern returns nullptr and sets `error`

@@ -1,6 +1,7 @@
 #include "print/printers.hpp"
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include <cstring>
 
@@ -174,6 +175,43 @@ void CountPrinter::end_input() {
     out_.write(fmt::format("{}:{}\n", name_, count_));
   else
     out_.write(fmt::format("{}\n", count_));
+}
+
+Flow OnlyMatchingPrinter::entry(const Entry& e) {
+  std::string_view rest = e.text;
+  std::uint64_t line = e.line;
+  while (!rest.empty()) {
+    const auto nl = rest.find('\n');
+    std::string_view one = rest.substr(0, nl == std::string_view::npos ? rest.size() : nl);
+    rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+    if (!one.empty() && one.back() == '\r') one.remove_suffix(1);
+    const re2::StringPiece text(one.data(), one.size());
+    std::size_t at = 0;
+    re2::StringPiece m;
+    while (at <= one.size() && re_->Match(text, at, one.size(), re2::RE2::UNANCHORED, &m, 1)) {
+      const auto start = static_cast<std::size_t>(m.data() - one.data());
+      if (m.empty()) {  // as grep -o: an empty match prints nothing
+        at = start + 1;
+        continue;
+      }
+      line_.clear();
+      if (style_.with_filename) {
+        append_terminal_safe(line_, name_);
+        line_ += ':';
+      }
+      if (style_.line_numbers && line > 0) line_ += std::to_string(line) + ':';
+      const std::string_view part(m.data(), m.size());
+      if (style_.safety == Safety::kTerminal)
+        append_terminal_safe(line_, part);
+      else
+        line_ += part;
+      line_ += '\n';
+      out_.write(line_);
+      at = start + m.size();
+    }
+    if (line > 0) ++line;
+  }
+  return out_.closed() ? Flow::kStop : Flow::kContinue;
 }
 
 Flow FilesPrinter::entry(const Entry&) {

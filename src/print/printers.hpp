@@ -3,6 +3,12 @@
 // and stops an input after --max-count entries.
 #pragma once
 
+#include <memory>
+
+namespace re2 {
+class RE2;
+}
+
 #include <cstdint>
 #include <string>
 
@@ -82,6 +88,24 @@ class CountPrinter : public EntrySink {
   bool with_filename_;
   std::string name_;
   std::uint64_t count_ = 0;
+};
+
+/// -o: only what the -e patterns match in each matching entry's lines,
+/// one match per line, as grep -o prints them ([FILE:][LINE:]MATCH).
+class OnlyMatchingPrinter : public EntrySink {
+ public:
+  OnlyMatchingPrinter(Output& out, TextStyle style, std::shared_ptr<const re2::RE2> re)
+      : out_(out), style_(style), re_(std::move(re)) {}
+  void begin_input(const InputName& name) override { name_ = name.display; }
+  Flow entry(const Entry& e) override;
+  void idle() override { out_.flush(); }
+
+ private:
+  Output& out_;
+  TextStyle style_;
+  std::shared_ptr<const re2::RE2> re_;
+  std::string name_;
+  std::string line_;
 };
 
 /// --files-with-matches / --files-without-match (-L): the names of the

@@ -1,6 +1,9 @@
 // grep's habits and careless input (issue 14): usage errors as every other
 // error, options before a subcommand refused, a directory as --db, an index
 // of missing files, meaningless numbers.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <ctime>
@@ -265,4 +268,32 @@ TEST_CASE("files with and without matches, as grep -l and grep -L list them", "[
         "edge/svc-api.log\nedge/svc-payments.log\n");
   CHECK(run_tracegrep({"-L", "-s", "abcdef01", "--db", db}).out == "app.log\nworker.log\nedge/crlf.log\n");
   CHECK(run_tracegrep({"-L", "--follow", "app.log"}).status == 2);
+}
+
+TEST_CASE("only the matching parts, one per line, as grep -o prints them", "[e2e][habits]") {
+  const std::vector<std::string> files = {"app.log", "worker.log"};
+  const std::vector<std::vector<std::string>> cases = {
+      {"-e", "amount=[0-9.]+"},
+      {"-e", "Slow query took [0-9]+ ms", "-n"},
+      {"-e", "user [a-z]+", "-e", "amount=[0-9]+", "-H"},
+      {"-i", "-e", "PAYMENT"},
+      {"-w", "-e", "task"},
+      {"-F", "-e", "X-Session-ID"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> mine = {"-o"};
+    mine.insert(mine.end(), c.begin(), c.end());
+    mine.insert(mine.end(), files.begin(), files.end());
+    std::vector<std::string> theirs = {"-o"};
+    if (std::find(c.begin(), c.end(), "-F") == c.end()) theirs.push_back("-E");
+    theirs.insert(theirs.end(), c.begin(), c.end());
+    theirs.insert(theirs.end(), files.begin(), files.end());
+    const Result a = run_tracegrep(mine);
+    const Result b = run("/usr/bin/grep", theirs);
+    INFO(fmt::format("{}\n--- tracegrep\n{:.1500}--- grep\n{:.1500}", fmt::join(c, " "), a.out, b.out));
+    CHECK(a.status == b.status);
+    CHECK(a.out == b.out);
+    CHECK(!a.out.empty());
+  }
+  CHECK(run_tracegrep({"-o", "app.log"}).status == 2);  // what would it print?
 }
