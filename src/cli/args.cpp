@@ -172,11 +172,9 @@ ParsedArgs parse_args(int argc, char** argv) {
   TimelineArgs& t = parsed.timeline;
   CLI::App* tl =
       app.add_subcommand("timeline", "One request's entries in time order, across files and services");
-  auto* tl_r = tl->add_option("-r,--request", t.request, "The request")->type_name("ID");
-  auto* tl_s =
-      tl->add_option("-s,--session", t.session, "The session: its requests and a waterfall")->type_name("ID");
-  (void)tl_r;
-  (void)tl_s;  // both given: refused by timeline_command, in words
+  // -r and -s together are refused by timeline_command, in words.
+  tl->add_option("-r,--request", t.request, "The request")->type_name("ID");
+  tl->add_option("-s,--session", t.session, "The session: its requests and a waterfall")->type_name("ID");
   tl->add_flag("--expand", t.expand, "With -s: each request's full timeline too");
   tl->add_flag("--entries", t.entries,
                "With -s: every entry of the session across all inputs, in time order, with its request");

@@ -122,9 +122,9 @@ int print_status(index::Store& store, const std::string& path, bool json) {
   // from their text (a small file is all tail).
   std::map<std::int64_t, FileStatus*> by_id;
   for (FileStatus& fs : status) by_id[fs.row->id] = &fs;
-  store.for_each_chunk(nullptr, [&](const index::ChunkRow& row, std::string_view) {
+  for (const index::ChunkRow& row : store.chunk_rows()) {
     if (const auto it = by_id.find(row.file); it != by_id.end()) it->second->entries += row.entries;
-  });
+  }
   index::Unpacker unpacker;
   std::string raw;
   store.for_each_chunk(&tails, [&](const index::ChunkRow& row, std::string_view packed) {

@@ -58,13 +58,12 @@ Forgotten forget_before(Store& store, const std::function<bool(const format::Tim
 Forgotten forget_file(Store& store, std::int64_t id) {
   Forgotten out;
   std::unordered_set<std::int64_t> gone;
-  store.for_each_chunk(nullptr, [&](const ChunkRow& row, std::string_view) {
-    if (row.file != id) return;
+  for (const ChunkRow& row : store.chunk_rows(id)) {
     gone.insert(row.id);
     ++out.chunks;
     out.entries += row.entries;
     out.raw_bytes += row.raw_size;
-  });
+  }
   out.files = 1;
   db::Transaction t(store.database());
   store.delete_file(id);

@@ -311,12 +311,9 @@ void Store::save_sum(Table t, Sum& sum) {
   s.run();
 }
 
-bool Store::add_sum(Table t, const Sum& sum) {
-  db::Statement& s = t == Table::kRequests
-                         ? stmt(Sql::kAddRequestIfNew, "INSERT OR IGNORE INTO requests(" TRACEGREP_SUM_NAMES
-                                                       ") VALUES (" TRACEGREP_SUM_SLOTS ")")
-                         : stmt(Sql::kAddSession, "INSERT INTO sessions(" TRACEGREP_SUM_NAMES
-                                                  ") VALUES (" TRACEGREP_SUM_SLOTS ")");
+bool Store::add_request_sum(const Sum& sum) {
+  db::Statement& s = stmt(Sql::kAddRequestIfNew, "INSERT OR IGNORE INTO requests(" TRACEGREP_SUM_NAMES
+                                                 ") VALUES (" TRACEGREP_SUM_SLOTS ")");
   bind_sum(s, 1, sum);
   s.run();
   return db_->changes() != 0;
@@ -520,6 +517,18 @@ std::string Store::file_layout(std::int64_t file) {
   s.bind(1, file);
   std::string out = s.step() ? std::string(s.text(0)) : "";
   s.reset();
+  return out;
+}
+
+std::vector<ChunkRow> Store::chunk_rows(std::optional<std::int64_t> file) {
+  db::Statement s(
+      *db_, file ? "SELECT id, file, offset, line, entries, raw_size FROM chunks WHERE file = ? "
+                   "ORDER BY offset"
+                 : "SELECT id, file, offset, line, entries, raw_size FROM chunks ORDER BY file, offset");
+  if (file) s.bind(1, *file);
+  std::vector<ChunkRow> out;
+  while (s.step())
+    out.push_back({s.integer(0), s.integer(1), s.integer(2), s.integer(3), s.integer(4), s.integer(5)});
   return out;
 }
 

@@ -110,6 +110,9 @@ class Store {
   /// Rewrites a chunk that grew (the open chunk of a live input).
   void update_chunk(const ChunkRow& c, std::string_view data);
   void delete_chunk(std::int64_t id);
+  /// Every chunk's row without its data (one file's when `file` is set), by
+  /// file and offset: what counts need, without reading the compressed text.
+  std::vector<ChunkRow> chunk_rows(std::optional<std::int64_t> file = std::nullopt);
   /// Chunks of the given ids (all when `ids` is null), in scan order: by
   /// file, then offset. Calls fn(row, compressed data).
   template <typename Fn>
@@ -152,8 +155,8 @@ class Store {
   bool has_summaries() const { return summaries_; }
   std::optional<Sum> find_sum(Table t, const std::string& key);
   void save_sum(Table t, Sum& s);
-  /// Inserts `s` unless its key is there; true when inserted.
-  bool add_sum(Table t, const Sum& s);
+  /// Inserts a request's summary unless its id is there; true when inserted.
+  bool add_request_sum(const Sum& s);
   bool has_pair(const std::string& request, const std::string& session);
   void add_pair(const std::string& request, const std::string& session);
   /// Replaces what is kept of a file's tail chunk (empty: it has none).

@@ -195,7 +195,7 @@ class StoredRows final : public SumRows {
     return store_.find_sum(Store::Table::kRequests, id);
   }
   bool add_request(const Sum& s) override {
-    if (!store_.add_sum(Store::Table::kRequests, s)) return false;
+    if (!store_.add_request_sum(s)) return false;
     note(s);
     return true;
   }
