@@ -124,6 +124,16 @@ ParsedArgs parse_args(int argc, char** argv) {
   CLI::Option* max_count =
       app.add_option("-m,--max-count", a.max_count, "Stop reading a FILE after NUM entries (0: read nothing)")
           ->type_name("NUM");
+  app.add_option("-A,--after-context", a.after, "Print NUM entries after each matching entry (same FILE)")
+      ->type_name("NUM")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("-B,--before-context", a.before, "Print NUM entries before each matching entry")
+      ->type_name("NUM")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("-C,--context", a.context,
+                 "Print NUM entries before and after; groups apart are split by --")
+      ->type_name("NUM")
+      ->check(CLI::NonNegativeNumber);
   app.add_flag("-q,--quiet", a.quiet, "Print nothing; exit 0 at the first matching entry, else 1 (or 2)");
   app.add_flag("-o,--only-matching", a.only_matching,
                "Print only what -e matches in each matching entry, one match per line (grep -o)");

@@ -42,6 +42,8 @@ struct ScanArgs {
   bool files_without_match = false;  ///< -L, --files-without-match
   std::uint64_t max_count = 0;
   bool max_count_given = false;  ///< -m was given (-m 0 reads nothing, as grep)
+  /// -A/-B/-C NUM: entries of context after/before each match (-1: not given)
+  std::int64_t after = -1, before = -1, context = -1;
 };
 
 /// The raw values of `tracegrep index`.

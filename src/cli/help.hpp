@@ -44,6 +44,7 @@ Usage: tracegrep [OPTIONS] [FILE...]      search files, .gz, stdin (or the index
   -e, --regexp PATTERN   entries whose message matches (RE2); -F, -i, -w, -v
   --since T, --until T   a time window: 2024-01-15, 09:30, 15m, 2h, yesterday
   -c, -q, -m NUM         count, quiet (exit status only), at most NUM entries
+  -A, -B, -C NUM         NUM entries of context after, before, around a match
   -n, -H, --json         line numbers, file names, a JSON object per entry
   --follow FILE...       follow files as tail -F does
   --db PATH              search the index (no FILE, from a terminal: the default)

@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "match/time_bound.hpp"
@@ -52,6 +53,7 @@ std::unique_ptr<EntrySink> make_printer(const Plan& plan, Output& out) {
 SearchOptions search_options(const Plan& plan) {
   SearchOptions o{plan.filter.get(), plan.input_options.max_entry, plan.numbers, plan.max_count};
   o.ids_asked = !plan.sessions.empty() || !plan.requests.empty();
+  o.context = plan.context;
   return o;
 }
 
@@ -205,6 +207,20 @@ std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::strin
   plan->style.color = color ? Color::kOn : Color::kOff;
   plan->style.safety = (color || out.is_terminal()) ? Safety::kTerminal : Safety::kRaw;
   if (a.line_numbers || a.json) plan->numbers = LineNumbers::kCount;
+  // -A and -B win over -C, as in grep; context is for what prints entries
+  // (grep -c, -l, -L, -q ignore it too).
+  const auto context_of = [&](std::int64_t n) {
+    return static_cast<std::uint64_t>(n >= 0 ? n : std::max<std::int64_t>(a.context, 0));
+  };
+  if (plan->printer == Plan::Printer::kText || plan->printer == Plan::Printer::kJson)
+    plan->context = {context_of(a.before), context_of(a.after),
+                     a.before >= 0 || a.after >= 0 || a.context >= 0};
+  if (plan->context.any() && !plan->dbs.empty()) {
+    error =
+        "-A/-B/-C need every entry around a match, and an index query reads only the chunks of the "
+        "ids asked: search the files (tracegrep -C NUM -s ID FILE...)";
+    return nullptr;
+  }
   plan->max_count = a.max_count;
   plan->read_nothing = a.max_count_given && a.max_count == 0;
   plan->sessions = a.sessions;

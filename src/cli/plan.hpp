@@ -33,6 +33,7 @@ struct Plan {
   bool read_nothing = false;                      ///< -m 0: as grep, read nothing and match nothing
   TextStyle style;
   std::uint64_t max_count = 0;
+  ContextLines context;  ///< -A/-B/-C (text and --json output only)
   std::vector<std::string> dbs;       ///< non-empty: search these indexes, as one, instead of `inputs`
   std::vector<std::string> sessions;  ///< for the index's postings
   std::vector<std::string> requests;

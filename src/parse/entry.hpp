@@ -23,9 +23,11 @@ struct InputName {
 /// One assembled entry. Views are valid only during the sink call.
 struct Entry {
   const Header* header = nullptr;
-  std::string_view text;   ///< the entry's bytes as in the input, cut to the limit
-  bool cut = false;        ///< the entry was longer than the limit
-  std::uint64_t line = 0;  ///< 1-based line of the first line; 0 when lines are not counted
+  std::string_view text;     ///< the entry's bytes as in the input, cut to the limit
+  bool cut = false;          ///< the entry was longer than the limit
+  std::uint64_t line = 0;    ///< 1-based line of the first line; 0 when lines are not counted
+  bool context = false;      ///< -A/-B/-C: shown for context, it did not match
+  bool group_start = false;  ///< -A/-B/-C: not next to the entry shown before it ("--" between)
 };
 
 class EntrySink {

@@ -102,11 +102,19 @@ Flow TextPrinter::entry(const Entry& e) {
   // Binary content (a NUL byte) is not dumped into a terminal or a pipe:
   // it is counted and named once, as ripgrep and grep do (-a prints it).
   if (!style_.binary_as_text && std::memchr(e.text.data(), '\0', e.text.size()) != nullptr) {
+    if (e.context) return Flow::kContinue;  // not a match: not worth a word
     if (binary_++ == 0) binary_line_ = e.line;
     return Flow::kContinue;
   }
   const bool plain = !style_.with_filename && !style_.line_numbers && style_.color == Color::kOff &&
                      style_.safety == Safety::kRaw;
+  if (e.group_start && printed_) {  // -A/-B/-C: grep's line between groups
+    if (style_.color == Color::kOn) out_.write(kSepColor);
+    out_.write("--");
+    if (style_.color == Color::kOn) out_.write(kReset);
+    out_.put('\n');
+  }
+  printed_ = true;
   if (plain) {
     out_.write(e.text);
     if (e.text.empty() || e.text.back() != '\n') out_.put('\n');
@@ -117,7 +125,7 @@ Flow TextPrinter::entry(const Entry& e) {
     while (!rest.empty()) {
       const auto nl = rest.find('\n');
       const std::string_view one = rest.substr(0, nl == std::string_view::npos ? rest.size() : nl + 1);
-      prefix(line, first ? ':' : '-');
+      prefix(line, first && !e.context ? ':' : '-');
       if (first)
         first_line(e, one);
       else
@@ -165,6 +173,7 @@ Flow JsonPrinter::entry(const Entry& e) {
   line_.clear();
   append_entry_json(
       line_, {h.has_ts, h.ts, shown_level(h), h.req, h.session, message_, name_, e.line, attrs_, e.cut});
+  if (e.context) line_ += ",\"context\":true";
   line_ += "}\n";
   out_.write(line_);
   return out_.closed() ? Flow::kStop : Flow::kContinue;
@@ -235,8 +244,10 @@ void FilesPrinter::list() {
 }
 
 Flow Tally::entry(const Entry& e) {
-  ++in_input_;
-  ++total_;
+  if (!e.context) {
+    ++in_input_;
+    ++total_;
+  }
   Flow flow = next_.entry(e);
   if (max_count_ > 0 && in_input_ >= max_count_) flow = Flow::kStop;
   return out_.closed() ? Flow::kStop : flow;

@@ -52,6 +52,7 @@ class TextPrinter : public EntrySink {
   std::string scratch_;
   std::uint64_t binary_ = 0;       // entries of this input held back: they hold NUL bytes
   std::uint64_t binary_line_ = 0;  // the first one's line (0: lines not counted)
+  bool printed_ = false;           // an entry was written (by this printer, any input)
 };
 
 class JsonPrinter : public EntrySink {
@@ -147,8 +148,9 @@ class QuietPrinter : public EntrySink {
   Output& out_;
 };
 
-/// Counts entries on their way to `next`; stops each input after `max_count`
-/// (0: no limit) and everything once the output is closed.
+/// Counts entries on their way to `next` (not those shown for context);
+/// stops each input after `max_count` (0: no limit) and everything once the
+/// output is closed.
 class Tally : public EntrySink {
  public:
   Tally(EntrySink& next, Output& out, std::uint64_t max_count)

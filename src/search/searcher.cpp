@@ -35,11 +35,20 @@ class CancelGuard final : public EntrySink {
 Searcher::Searcher(SearchOptions options, Reporter& reporter, Output& out)
     : options_(options), reporter_(reporter), out_(out) {}
 
+SourceOutcome Searcher::run(Source& source, EntrySink& sink, const Notice& notice) {
+  if (!options_.context.any()) {
+    Assembler assembler(*options_.filter, sink, options_.max_entry, options_.numbers);
+    return source.search(assembler, sink, notice);
+  }
+  ContextSink context(*options_.filter, options_.context, options_.max_count, sink);
+  Assembler assembler(accept_all_filter(), context, options_.max_entry, options_.numbers);
+  return source.search(assembler, context, notice);
+}
+
 SourceOutcome Searcher::search_one(Source& source, EntrySink& sink, const Notice& notice) {
-  Assembler assembler(*options_.filter, sink, options_.max_entry, options_.numbers);
   const bool announce = !source.announces_inputs();
   if (announce) sink.begin_input(source.name());
-  SourceOutcome outcome = source.search(assembler, sink, notice);
+  SourceOutcome outcome = run(source, sink, notice);
   if (announce) sink.end_input();
   return outcome;
 }
@@ -79,7 +88,7 @@ void Searcher::finish() {
 }
 
 bool Searcher::in_order(const std::vector<std::unique_ptr<Source>>& sources, EntrySink& sink) {
-  Tally tally(sink, out_, options_.max_count);
+  Tally tally(sink, out_, tally_max());
   for (const auto& source : sources) {
     const std::string name = source->name().display;
     const std::uint64_t before = tally.total();
@@ -101,7 +110,7 @@ bool Searcher::parallel(const std::vector<std::unique_ptr<Source>>& sources,
   workers_used_ = 1;
   const bool apart =
       std::all_of(sources.begin(), sources.end(), [](const auto& s) { return s->runs_apart(); });
-  if (workers < 2 || !apart) {
+  if (workers < 2 || !apart || options_.context.any()) {
     const auto printer = make_printer(out_);
     return in_order(sources, *printer);
   }
@@ -142,7 +151,7 @@ bool Searcher::parallel(const std::vector<std::unique_ptr<Source>>& sources,
       {
         const auto printer = make_printer(held);
         CancelGuard guard(*printer, cancel);
-        Tally tally(guard, held, options_.max_count);
+        Tally tally(guard, held, tally_max());
         slot.outcome = search_one(*sources[i], tally, [](const std::string&) {});
         held.flush();
         slot.entries = tally.total();
@@ -212,11 +221,10 @@ bool Searcher::side_by_side(const std::vector<std::unique_ptr<Source>>& sources,
   for (const auto& source : sources) {
     threads.emplace_back([&, s = source.get()] {
       Port port(sink, lock, [&, s] { switch_to(s); });
-      Tally tally(port, out_, options_.max_count);
-      Assembler assembler(*options_.filter, tally, options_.max_entry, options_.numbers);
+      Tally tally(port, out_, tally_max());
       const std::string name = s->name().display;
-      const SourceOutcome outcome = s->search(
-          assembler, tally, [this, &name](const std::string& what) { reporter_.notice(name, what); });
+      const SourceOutcome outcome =
+          run(*s, tally, [this, &name](const std::string& what) { reporter_.notice(name, what); });
       if (outcome.error) {
         std::lock_guard<std::recursive_mutex> hold(lock);
         report(*s, outcome);

@@ -14,6 +14,7 @@
 #include "parse/assembler.hpp"
 #include "print/output.hpp"
 #include "report/reporter.hpp"
+#include "search/context.hpp"
 #include "search/source.hpp"
 
 namespace tracegrep {
@@ -29,6 +30,9 @@ struct SearchOptions {
   std::size_t held_back = std::size_t{16} << 20;
   /// -s or -r was given: an input with no tag at all is worth a notice.
   bool ids_asked = false;
+  /// -A/-B/-C: entries around each match (then parallel() runs in order,
+  /// so that "--" falls between groups as in one output).
+  ContextLines context{};
 };
 
 /// Makes a printer writing to `out` (one per input searched on a worker).
@@ -62,6 +66,11 @@ class Searcher {
  private:
   // Searches one source into `sink` (a Tally), announcing its input.
   SourceOutcome search_one(Source& source, EntrySink& sink, const Notice& notice);
+  // The assembler (and, with context, the context stage) between `source`
+  // and `sink`.
+  SourceOutcome run(Source& source, EntrySink& sink, const Notice& notice);
+  // --max-count as the Tally counts it (with context the context stage does).
+  std::uint64_t tally_max() const { return options_.context.any() ? 0 : options_.max_count; }
   void report(const Source& source, const SourceOutcome& outcome);
   // An input that gave no entry: says why when its layout is not one
   // tracegrep reads (never silent), as a notice; the exit status is unchanged.

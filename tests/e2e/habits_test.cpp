@@ -297,3 +297,100 @@ TEST_CASE("only the matching parts, one per line, as grep -o prints them", "[e2e
   }
   CHECK(run_tracegrep({"-o", "app.log"}).status == 2);  // what would it print?
 }
+
+TEST_CASE("context in entries (-A/-B/-C) as grep prints context lines, with -- between groups",
+          "[e2e][habits]") {
+  // One line per entry: grep's lines are our entries, so the output must be
+  // the same byte for byte.
+  TempDir tmp;
+  std::string one_line;
+  for (int i = 1; i <= 40; ++i)
+    one_line += fmt::format("2024-01-15 10:00:{:02} - {} - [req=r{:02}|session=s{:07}] - step {} of {}\n", i,
+                            i % 7 == 0 ? "ERROR" : "INFO", i, i % 3, i, i % 5 == 0 ? "payment" : "search");
+  const std::string a = tmp.path("a.log"), b = tmp.path("b.log");
+  write_file(a, one_line);
+  write_file(b, one_line.substr(one_line.size() / 2));
+  const std::vector<std::vector<std::string>> cases = {{"-A", "1"},
+                                                       {"-B", "2"},
+                                                       {"-C", "1"},
+                                                       {"-C", "0"},
+                                                       {"-A", "0"},
+                                                       {"-A", "3", "-B", "1"},
+                                                       {"-m", "2", "-A", "3"},
+                                                       {"-n", "-C", "2"},
+                                                       {"-H", "-n", "-B", "1"},
+                                                       {"-v", "-C", "1"},
+                                                       {"-c", "-C", "2"},
+                                                       {"-C", "1", "-A", "0"},
+                                                       {"-B", "50"}};
+  for (const auto& pattern : {"payment", "step (3|4|17) ", "nothing like this"}) {
+    for (const auto& c : cases) {
+      for (const auto& files : std::vector<std::vector<std::string>>{{a}, {a, b}}) {
+        const auto args = concat(concat(c, {"-e", pattern}), files);
+        const Result mine = run_tracegrep(args);
+        const Result grep = run("/usr/bin/grep", concat({"-E"}, args));
+        INFO(fmt::format("{} ({} files)\n--- tracegrep\n{:.2000}--- grep\n{:.2000}", fmt::join(args, " "),
+                         files.size(), mine.out, grep.out));
+        CHECK(mine.out == grep.out);
+        CHECK(mine.status == grep.status);
+      }
+    }
+  }
+  // The same from a pipe.
+  const Result piped = run_tracegrep({"-C", "1", "-e", "payment"}, with_stdin(one_line));
+  CHECK(piped.out == run("/usr/bin/grep", {"-C", "1", "-e", "payment", a}).out);
+
+  // Context counts entries: a traceback goes with its entry, shown with '-'.
+  const std::string tb = tmp.path("tb.log");
+  write_file(tb,
+             "2024-01-15 10:00:01 - INFO - [req=r1|session=s1234567] - one\n"
+             "2024-01-15 10:00:02 - ERROR - [req=r2|session=s1234567] - two failed\n"
+             "Traceback (most recent call last):\n"
+             "  File \"app.py\", line 3, in pay\n"
+             "ValueError: bad\n"
+             "2024-01-15 10:00:03 - INFO - [req=r3|session=s1234567] - three\n"
+             "2024-01-15 10:00:04 - INFO - [req=r4|session=s1234567] - four\n"
+             "2024-01-15 10:00:05 - INFO - [req=r5|session=s1234567] - five\n");
+  const Result after = run_tracegrep({"-n", "-A", "1", "-r", "r1", tb});
+  CHECK(after.out ==
+        "1:2024-01-15 10:00:01 - INFO - [req=r1|session=s1234567] - one\n"
+        "2-2024-01-15 10:00:02 - ERROR - [req=r2|session=s1234567] - two failed\n"
+        "3-Traceback (most recent call last):\n"
+        "4-  File \"app.py\", line 3, in pay\n"
+        "5-ValueError: bad\n");
+  const Result before = run_tracegrep({"-n", "-B", "1", "-r", "r3", "-r", "r5", tb});
+  CHECK(before.out ==
+        "2-2024-01-15 10:00:02 - ERROR - [req=r2|session=s1234567] - two failed\n"
+        "3-Traceback (most recent call last):\n"
+        "4-  File \"app.py\", line 3, in pay\n"
+        "5-ValueError: bad\n"
+        "6:2024-01-15 10:00:03 - INFO - [req=r3|session=s1234567] - three\n"
+        "7-2024-01-15 10:00:04 - INFO - [req=r4|session=s1234567] - four\n"
+        "8:2024-01-15 10:00:05 - INFO - [req=r5|session=s1234567] - five\n");
+  CHECK(before.status == 0);
+  // A pattern in the traceback matches the entry; the one before is context.
+  CHECK(run_tracegrep({"-B", "1", "-e", "ValueError", tb}).out ==
+        "2024-01-15 10:00:01 - INFO - [req=r1|session=s1234567] - one\n"
+        "2024-01-15 10:00:02 - ERROR - [req=r2|session=s1234567] - two failed\n"
+        "Traceback (most recent call last):\n"
+        "  File \"app.py\", line 3, in pay\n"
+        "ValueError: bad\n");
+  // JSON marks the entries shown for context.
+  const Result json = run_tracegrep({"--json", "-A", "1", "-r", "r4", tb});
+  REQUIRE(json.status == 0);
+  const auto nl = json.out.find('\n');
+  CHECK(json.out.substr(0, nl).find("\"context\"") == std::string::npos);
+  CHECK(json.out.substr(nl + 1).find("\"req\":\"r5\"") != std::string::npos);
+  CHECK(json.out.substr(nl + 1).find(",\"context\":true}") != std::string::npos);
+  // No match, no context: exit 1 and nothing printed.
+  const Result none = run_tracegrep({"-C", "3", "-r", "nosuch", tb});
+  CHECK(none.status == 1);
+  CHECK(none.out.empty());
+  // The index reads only the chunks of the ids asked: refused, saying what to do.
+  const std::string db = tmp.path("i.db");
+  REQUIRE(index(db, {tb}).status == 0);
+  const Result from_index = run_tracegrep({"-C", "1", "-r", "r3", "--db", db});
+  CHECK(from_index.status == 2);
+  CHECK(from_index.err.find("search the files") != std::string::npos);
+  CHECK(run_tracegrep({"-A", "-1", "-r", "r3", tb}).status == 2);
+}
