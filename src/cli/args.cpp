@@ -13,6 +13,19 @@ namespace tracegrep {
 
 namespace {
 
+// A whole number of at least `min` (0 or 1), said in words when it is not;
+// no name in the help ("NUM", not CLI11's "NUM:NONNEGATIVE").
+CLI::Validator at_least(int min) {
+  CLI::Validator v(
+      [min](std::string& text) -> std::string {
+        const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+        if (digits && (min == 0 || text.find_first_not_of('0') != std::string::npos)) return "";
+        return fmt::format("'{}' is not a whole number{}", text, min == 0 ? "" : " of 1 or more");
+      },
+      "");
+  return v;
+}
+
 // The keys of JSON and logfmt fields that hold the ids.
 void add_key_options(CLI::App* cmd, KeyArgs& keys) {
   cmd->add_option("--request-key", keys.request,
@@ -126,14 +139,14 @@ ParsedArgs parse_args(int argc, char** argv) {
           ->type_name("NUM");
   app.add_option("-A,--after-context", a.after, "Print NUM entries after each matching entry (same FILE)")
       ->type_name("NUM")
-      ->check(CLI::NonNegativeNumber);
+      ->check(at_least(0));
   app.add_option("-B,--before-context", a.before, "Print NUM entries before each matching entry")
       ->type_name("NUM")
-      ->check(CLI::NonNegativeNumber);
+      ->check(at_least(0));
   app.add_option("-C,--context", a.context,
                  "Print NUM entries before and after; groups apart are split by --")
       ->type_name("NUM")
-      ->check(CLI::NonNegativeNumber);
+      ->check(at_least(0));
   app.add_flag("-q,--quiet", a.quiet, "Print nothing; exit 0 at the first matching entry, else 1 (or 2)");
   app.add_flag("-o,--only-matching", a.only_matching,
                "Print only what -e matches in each matching entry, one match per line (grep -o)");
@@ -192,8 +205,10 @@ ParsedArgs parse_args(int argc, char** argv) {
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"text", "json", "chrome"}));
   tl->add_flag("--json", t.json, "The same as --format json");
-  tl->add_option("--width", t.width, "With -s: the waterfall's width (default: the terminal's)")
-      ->type_name("COLUMNS");
+  tl->add_option("--width", t.width,
+                 "With -s: the table's and the waterfall's width (default: the terminal's)")
+      ->type_name("COLUMNS")
+      ->check(at_least(1));
   tl->add_option("-l,--level", t.level, "Only entries of LEVEL or higher")->type_name("LEVEL");
   tl->add_option("--color,--colour", t.color, "Colour: auto, always or never")
       ->type_name("WHEN")
@@ -213,8 +228,15 @@ ParsedArgs parse_args(int argc, char** argv) {
                        ? ""
                        : "a number of requests, 1 or more";
           },
-          "N"));
+          ""));
   rq->add_flag("--json", q.json, "One JSON object per request and line");
+  rq->add_option("--width", q.width,
+                 "Fit the table in COLUMNS (default: the terminal's; no limit into a pipe)")
+      ->type_name("COLUMNS")
+      ->check(at_least(1));
+  rq->add_option("--color,--colour", q.color, "Colour: auto, always or never")
+      ->type_name("WHEN")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   add_source_options(rq, q.files, q.db, q.since, q.until, q.utc, parsed.keys);
   SessionsArgs& ss = parsed.sessions;
   CLI::App* se =
@@ -223,6 +245,13 @@ ParsedArgs parse_args(int argc, char** argv) {
       ->type_name("ID");
   se->add_option("-l,--level", ss.level, "Only sessions that reached LEVEL or higher")->type_name("LEVEL");
   se->add_flag("--json", ss.json, "One JSON object per session and line");
+  se->add_option("--width", ss.width,
+                 "Fit the table in COLUMNS (default: the terminal's; no limit into a pipe)")
+      ->type_name("COLUMNS")
+      ->check(at_least(1));
+  se->add_option("--color,--colour", ss.color, "Colour: auto, always or never")
+      ->type_name("WHEN")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   add_source_options(se, ss.files, ss.db, ss.since, ss.until, ss.utc, parsed.keys);
   CLI::App* ly =
       app.add_subcommand("layouts", "The layouts read with no option; with FILEs, what each was read as");

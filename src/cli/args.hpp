@@ -64,7 +64,7 @@ struct TimelineArgs {
   std::string session;
   bool expand = false;
   bool entries = false;         ///< with -s: every entry of the session, in time order
-  std::size_t width = 0;        ///< 0: the terminal's, else 100
+  std::size_t width = 0;        ///< 0: the terminal's (the waterfall: else 100; tables: else no limit)
   std::string format = "text";  ///< text, json or chrome
   bool json = false;
   std::vector<std::string> files;
@@ -87,6 +87,8 @@ struct RequestsArgs {
   bool utc = false;
   std::size_t slowest = 0;
   bool json = false;
+  std::size_t width = 0;  ///< 0: the terminal's (no limit into a pipe)
+  std::string color = "auto";
 };
 
 /// The raw values of `tracegrep sessions`.
@@ -99,6 +101,8 @@ struct SessionsArgs {
   std::string until;
   bool utc = false;
   bool json = false;
+  std::size_t width = 0;  ///< 0: the terminal's (no limit into a pipe)
+  std::string color = "auto";
 };
 
 enum class Command { kScan, kIndex, kTimeline, kRequests, kSessions, kLayouts };

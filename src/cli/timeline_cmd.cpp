@@ -9,6 +9,7 @@
 #include "cli/run.hpp"
 #include "index/summary.hpp"
 #include "print/entry_json.hpp"
+#include "print/table.hpp"
 #include "print/timeline_json.hpp"
 #include "print/timeline_printer.hpp"
 
@@ -131,10 +132,11 @@ std::unique_ptr<Collected> collect_entries(ScanArgs s, const std::vector<std::st
 // nullptr when the answer must come from the entries (no index, or a filter
 // the summaries do not keep).
 std::unique_ptr<Collected> summary_plan(const std::vector<std::string>& db,
-                                        const std::vector<std::string>& files) {
+                                        const std::vector<std::string>& files, const std::string& color) {
   if (db.size() != 1 || !files.empty()) return nullptr;  // several indexes: from the entries
   ScanArgs s;
   s.db = db;
+  s.color = color;
   auto c = std::make_unique<Collected>();
   std::string error;
   c->plan = make_plan(s, c->out, error);
@@ -153,6 +155,7 @@ std::optional<format::Level> level_of(const std::string& text, bool& bad) {
   return level;
 }
 
+// The waterfall's width: the terminal's, else 100.
 std::size_t terminal_width() {
   winsize w{};
   if (::ioctl(1, TIOCGWINSZ, &w) == 0 && w.ws_col > 20) return w.ws_col;
@@ -209,7 +212,8 @@ int timeline_command(const TimelineArgs& a) {
     }
   } else {
     const auto requests = timeline::summarize(collector.items);
-    print_session(a.session, requests, out, plan->style, a.width ? a.width : terminal_width());
+    print_session(a.session, requests, out, plan->style, a.width ? a.width : terminal_width(),
+                  table_width(a.width));
     if (a.entries) {
       // The session's whole story: every entry, all inputs merged by time.
       const auto story = timeline::build_request(collector.items);
@@ -231,6 +235,7 @@ int timeline_command(const TimelineArgs& a) {
 int requests_command(const RequestsArgs& a) {
   ScanArgs s;
   if (!a.session.empty()) s.sessions = {a.session};
+  s.color = a.color;
   bool bad = false;
   const std::optional<format::Level> min_level = level_of(a.level, bad);
   if (bad) return kExitError;
@@ -238,13 +243,13 @@ int requests_command(const RequestsArgs& a) {
     if (a.json)
       print_requests_json(requests, c.out);
     else
-      print_requests_table(requests, c.out, c.plan->style);
+      print_requests_table(requests, c.out, c.plan->style, table_width(a.width));
     c.out.flush();
   };
   // The index keeps a summary of each request: -s (a session lookup) and a
   // time window read the entries.
   if (a.session.empty() && a.since.empty() && a.until.empty()) {
-    if (const auto c = summary_plan(a.db, a.files)) {
+    if (const auto c = summary_plan(a.db, a.files, a.color)) {
       const auto rc = with_summaries(*c->plan, c->reporter, [&](index::Store& store) {
         const auto requests = index::request_summaries(store, min_level, a.slowest);
         if (requests.empty()) return kExitNoMatch;
@@ -278,12 +283,18 @@ int sessions_command(const SessionsArgs& a) {
   if (bad) return kExitError;
   std::vector<std::string> wanted;
   if (!a.session.empty()) wanted = {a.session};
+  auto print = [&a](const std::vector<timeline::SessionSummary>& sessions, Collected& c) {
+    if (a.json)
+      print_sessions_json(sessions, c.out);
+    else
+      print_sessions_table(sessions, c.out, c.plan->style, table_width(a.width));
+  };
   if (a.since.empty() && a.until.empty()) {
-    if (const auto c = summary_plan(a.db, a.files)) {
+    if (const auto c = summary_plan(a.db, a.files, a.color)) {
       const auto rc = with_summaries(*c->plan, c->reporter, [&](index::Store& store) {
         const auto sessions = index::session_summaries(store, wanted, min_level);
         if (sessions.empty()) return kExitNoMatch;
-        print_sessions(sessions, c->out, a.json);
+        print(sessions, *c);
         c->out.flush();
         return kExitMatch;
       });
@@ -293,6 +304,7 @@ int sessions_command(const SessionsArgs& a) {
   timeline::SessionSummarizer summarizer;
   ScanArgs s;
   s.sessions = wanted;
+  s.color = a.color;
   const auto c = collect_entries(s, a.files, a.db, a.since, a.until, a.utc, nullptr, &summarizer);
   if (c->rc == kExitError && c->collector.seen == 0) return c->rc;
   auto sessions = summarizer.take();
@@ -300,7 +312,7 @@ int sessions_command(const SessionsArgs& a) {
     return min_level && format::level_rank(x.highest) < format::level_rank(*min_level);
   });
   if (sessions.empty()) return c->rc == kExitError ? kExitError : kExitNoMatch;
-  print_sessions(sessions, c->out, a.json);
+  print(sessions, *c);
   c->out.flush();
   return c->done();
 }

@@ -167,23 +167,13 @@ void print_chrome_trace(const std::vector<timeline::Item>& items, Output& out) {
   out.write(s + "]}\n");
 }
 
-void print_sessions(const std::vector<timeline::SessionSummary>& sessions, Output& out, bool json) {
-  if (!json) {
-    out.write(fmt::format("{:<10} {:<26} {:<26} {:>8} {:>8} {:>7}\n", "session", "first", "last", "requests",
-                          "entries", "errors"));
-  }
+void print_sessions_json(const std::vector<timeline::SessionSummary>& sessions, Output& out) {
   for (const auto& s : sessions) {
-    if (json) {
-      out.write(fmt::format(
-          "{{\"session\":{},\"first\":{},\"last\":{},\"requests\":{},\"entries\":{},\"errors\":{}}}\n",
-          str(s.session), time_json(s.first), time_json(s.last), s.requests, s.entries, s.errors));
-    } else {
-      std::string id;
-      append_terminal_safe(id, s.session);
-      out.write(fmt::format("{:<10} {:<26} {:<26} {:>8} {:>8} {:>7}\n", id,
-                            s.first ? format::format_iso(*s.first) : "-",
-                            s.last ? format::format_iso(*s.last) : "-", s.requests, s.entries, s.errors));
-    }
+    out.write(
+        fmt::format("{{\"session\":{},\"first\":{},\"last\":{},\"requests\":{},\"entries\":{},\"errors\":{},"
+                    "\"highest\":{}}}\n",
+                    str(s.session), time_json(s.first), time_json(s.last), s.requests, s.entries, s.errors,
+                    level_json(s.highest)));
   }
 }
 

@@ -29,7 +29,8 @@ void print_session_json(std::string_view session, const timeline::Summaries& req
 /// Chrome Trace Event JSON for the requests of `items`.
 void print_chrome_trace(const std::vector<timeline::Item>& items, Output& out);
 
-/// The sessions table (`tracegrep sessions`), in text or JSON lines.
-void print_sessions(const std::vector<timeline::SessionSummary>& sessions, Output& out, bool json);
+/// `tracegrep sessions --json`: one object per session (the text table is
+/// print_sessions_table in timeline_printer.hpp).
+void print_sessions_json(const std::vector<timeline::SessionSummary>& sessions, Output& out);
 
 }  // namespace tracegrep

@@ -6,6 +6,7 @@
 
 #include "print/colors.hpp"
 #include "print/escape.hpp"
+#include "print/table.hpp"
 
 namespace tracegrep {
 namespace {
@@ -111,22 +112,59 @@ std::string short_time(const std::optional<format::Timestamp>& t) {
   return t ? format::format_iso(*t) : std::string("-");
 }
 
+std::string_view level_color(format::Level l) {
+  return l == format::Level::kNone ? std::string_view() : colors::level(l);
+}
+
 }  // namespace
 
-void print_requests_table(const timeline::Summaries& requests, Output& out, const TextStyle& style) {
-  out.write(fmt::format("{:<10} {:<10} {:<26} {:>13} {:>7} {:<8} {}\n", "request", "session", "start",
-                        "duration", "entries", "highest", "sources"));
+void print_requests_table(const timeline::Summaries& requests, Output& out, const TextStyle& style,
+                          std::size_t width) {
+  using A = Table::Align;
+  Table t({{"request"},
+           {"session"},
+           {"start"},
+           {"duration", A::kRight},
+           {"entries", A::kRight},
+           {"highest"},
+           {"sources", A::kLeft, true}});
   for (const auto& r : requests) {
-    out.write(fmt::format("{:<10} {:<10} {:<26} {:>13} {:>7} {:<8} {}\n",
-                          safe_text(r.request.empty() ? "none" : r.request, style),
-                          safe_text(r.session.empty() ? "none" : r.session, style), short_time(r.start),
-                          ms(r.duration_ns), r.entries, level_or_dash(r.highest),
-                          join_sources(r.sources, style)));
+    t.add({{safe_text(r.request.empty() ? "none" : r.request, style)},
+           {safe_text(r.session.empty() ? "none" : r.session, style)},
+           {short_time(r.start)},
+           {ms(r.duration_ns)},
+           {std::to_string(r.entries)},
+           {level_or_dash(r.highest), level_color(r.highest)},
+           {join_sources(r.sources, style)}});
   }
+  t.write(out, width, style.color == Color::kOn);
+}
+
+void print_sessions_table(const std::vector<timeline::SessionSummary>& sessions, Output& out,
+                          const TextStyle& style, std::size_t width) {
+  using A = Table::Align;
+  Table t({{"session"},
+           {"first"},
+           {"last"},
+           {"requests", A::kRight},
+           {"entries", A::kRight},
+           {"errors", A::kRight},
+           {"highest"}});
+  for (const auto& s : sessions) {
+    t.add(
+        {{safe_text(s.session, style)},
+         {short_time(s.first)},
+         {short_time(s.last)},
+         {std::to_string(s.requests)},
+         {std::to_string(s.entries)},
+         {std::to_string(s.errors), s.errors > 0 ? colors::level(format::Level::kError) : std::string_view()},
+         {level_or_dash(s.highest), level_color(s.highest)}});
+  }
+  t.write(out, width, style.color == Color::kOn);
 }
 
 void print_session(std::string_view session, const timeline::Summaries& requests, Output& out,
-                   const TextStyle& style, std::size_t width) {
+                   const TextStyle& style, std::size_t width, std::size_t table_width) {
   const bool color = style.color == Color::kOn;
   std::optional<format::Timestamp> first, last;
   std::size_t entries = 0;
@@ -136,15 +174,41 @@ void print_session(std::string_view session, const timeline::Summaries& requests
     if (r.end && (!last || *last < *r.end)) last = r.end;
   }
   const std::int64_t span = first && last ? timeline::diff_ns(*first, *last) : 0;
-  out.write(fmt::format("session {}  requests {}  entries {}  start {}  end {}  duration {}\n\n",
-                        safe_text(session, style), requests.size(), entries, short_time(first),
-                        short_time(last), ms(span)));
-  for (const auto& r : requests) {
-    out.write(fmt::format("{:<10} {:<26} {:>13} {:>7} {:<8} {:<20} {}\n",
-                          safe_text(r.request.empty() ? "none" : r.request, style), short_time(r.start),
-                          ms(r.duration_ns), r.entries, level_or_dash(r.highest),
-                          join_sources(r.sources, style), safe_text(r.first_message, style)));
+  // The session's figures, on as many lines as the width needs.
+  const std::string fields[] = {"session " + safe_text(session, style),
+                                fmt::format("requests {}", requests.size()),
+                                fmt::format("entries {}", entries),
+                                "start " + short_time(first),
+                                "end " + short_time(last),
+                                "duration " + ms(span)};
+  std::string figures;
+  for (const std::string& f : fields) {
+    if (!figures.empty() && table_width > 0 && display_width(figures) + 2 + display_width(f) > table_width) {
+      out.write(figures + "\n");
+      figures.clear();
+    }
+    figures += (figures.empty() ? "" : "  ") + f;
   }
+  out.write(figures + "\n");
+  out.write("\n");
+  using A = Table::Align;
+  Table table({{"request"},
+               {"start"},
+               {"duration", A::kRight},
+               {"entries", A::kRight},
+               {"highest"},
+               {"sources", A::kLeft, true},
+               {"first message", A::kLeft, true}});
+  for (const auto& r : requests) {
+    table.add({{safe_text(r.request.empty() ? "none" : r.request, style)},
+               {short_time(r.start)},
+               {ms(r.duration_ns)},
+               {std::to_string(r.entries)},
+               {level_or_dash(r.highest), level_color(r.highest)},
+               {join_sources(r.sources, style)},
+               {safe_text(r.first_message, style)}});
+  }
+  table.write(out, table_width, color);
   // The waterfall: label, then a bar from start to end on the common axis.
   const std::size_t label = 10;
   const std::size_t bar_width = width > label + 12 ? width - label - 2 : 10;
@@ -170,7 +234,14 @@ void print_session(std::string_view session, const timeline::Summaries& requests
     line += '\n';
     out.write(line);
   }
-  out.write(fmt::format("{:<{}}  {} .. {}\n", "", label, short_time(first), short_time(last)));
+  // The axis's ends under it, on two lines when one is too narrow.
+  const std::string ends = fmt::format("{} .. {}", short_time(first), short_time(last));
+  if (label + 2 + display_width(ends) <= width)
+    out.write(fmt::format("{:<{}}  {}\n", "", label, ends));
+  else if (display_width(ends) <= width)
+    out.write(ends + "\n");
+  else
+    out.write(fmt::format("{} ..\n.. {}\n", short_time(first), short_time(last)));
 }
 
 }  // namespace tracegrep

@@ -394,3 +394,98 @@ TEST_CASE("context in entries (-A/-B/-C) as grep prints context lines, with -- b
   CHECK(from_index.err.find("search the files") != std::string::npos);
   CHECK(run_tracegrep({"-A", "-1", "-r", "r3", tb}).status == 2);
 }
+
+namespace {
+
+// Columns a line takes (the test data is ASCII but for "…" and "█").
+std::size_t columns(std::string_view line) {
+  std::size_t n = 0;
+  for (const unsigned char c : line) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const auto nl = text.find('\n', at);
+    out.push_back(text.substr(at, nl - at));
+    at = nl == std::string::npos ? text.size() : nl + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("tables fit the terminal or --width by shortening text, never wrap, levels in colour",
+          "[e2e][habits]") {
+  const std::vector<std::vector<std::string>> tables = {
+      {"requests", "app.log", "worker.log"},
+      {"sessions", "app.log", "worker.log"},
+      {"timeline", "-s", "d6b3", "app.log", "worker.log"},
+      {"timeline", "-s", "abcdef01", "edge/svc-api.log", "edge/svc-payments.log"}};
+  for (const auto& t : tables) {
+    // Into a pipe without --width: nothing is cut.
+    const Result whole = run_tracegrep(t);
+    REQUIRE(whole.status == 0);
+    CHECK(whole.out.find("\u2026") == std::string::npos);
+    for (const std::size_t width : {40, 60, 80, 100, 120, 200}) {
+      const Result fitted = run_tracegrep(concat(t, {"--width", std::to_string(width)}));
+      REQUIRE(fitted.status == 0);
+      const auto got = lines_of(fitted.out);
+      for (const std::string& line : got) {
+        INFO(fmt::format("{} --width {}: {}", fmt::join(t, " "), width, line));
+        CHECK(columns(line) <= width);
+      }
+      // Every row is there, cut or not: as many lines as without a width,
+      // but for the session's figures, which may take more lines.
+      if (t[0] != "timeline") CHECK(got.size() == lines_of(whole.out).size());
+    }
+  }
+  // A shortened message is the start of the whole one, marked.
+  const Result narrow = run_tracegrep({"timeline", "-s", "d6b3", "--width", "90", "app.log"});
+  const Result wide = run_tracegrep({"timeline", "-s", "d6b3", "--width", "300", "app.log"});
+  CHECK(wide.out.find("POST /api/search from user grace") != std::string::npos);
+  CHECK(wide.out.find("\u2026") == std::string::npos);
+  bool shortened = false;
+  for (const std::string& line : lines_of(narrow.out)) {
+    const auto mark = line.find("\u2026");
+    if (mark == std::string::npos) continue;
+    const std::string start = line.substr(0, mark);
+    const std::string part = start.substr(start.rfind(' ') + 1);
+    CHECK(wide.out.find(part) != std::string::npos);
+    shortened = true;
+  }
+  CHECK(shortened);
+  // Colour: the highest level as the entries show it; none with never.
+  const Result colored = run_tracegrep({"requests", "--color=always", "-l", "error", "app.log"});
+  CHECK(colored.out.find("\x1b[1;31mERROR\x1b[0m") != std::string::npos);
+  CHECK(run_tracegrep({"sessions", "--color=never", "app.log"}).out.find('\x1b') == std::string::npos);
+  // On a terminal: its width, colour unless NO_COLOR (a pty from script(1)).
+  if (std::filesystem::exists("/usr/bin/script")) {
+    for (const char* no_color : {"", "1"}) {
+      const Result tty = run(
+          "/usr/bin/script",
+          {"-qec",
+           fmt::format("stty cols 70; NO_COLOR={} {} requests app.log worker.log", no_color, TRACEGREP_BIN),
+           "/dev/null"});
+      REQUIRE(tty.status == 0);
+      CHECK(tty.out.find("73bce252") != std::string::npos);
+      CHECK((tty.out.find("\x1b[") != std::string::npos) == (*no_color == '\0'));
+      for (std::string line : lines_of(tty.out)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        std::string plain;  // without colour sequences
+        for (std::size_t i = 0; i < line.size(); ++i) {
+          if (line[i] == '\x1b') {
+            i = line.find('m', i);
+            if (i == std::string::npos) break;
+            continue;
+          }
+          plain += line[i];
+        }
+        INFO(plain);
+        CHECK(columns(plain) <= 70);
+      }
+    }
+  }
+}
