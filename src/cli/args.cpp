@@ -46,6 +46,12 @@ void add_key_options(CLI::App* cmd, KeyArgs& keys) {
   cmd->add_option("--continuation", keys.continuation,
                   "Untimed lines matching REGEX continue the entry above; others begin one")
       ->type_name("REGEX");
+  cmd->add_option("--glob", keys.globs,
+                  "In a directory FILE, only the files whose name matches GLOB; !GLOB leaves them out "
+                  "(repeatable)")
+      ->type_name("GLOB")
+      ->allow_extra_args(false);
+  cmd->add_flag("--hidden", keys.hidden, "In a directory FILE, hidden files and folders too");
 }
 
 // The options of the subcommands that read logs (files or the index).

@@ -115,7 +115,9 @@ struct KeyArgs {
   std::string log_format;
   std::string date_format;
   std::string log_format_style;
-  std::string continuation;  ///< --continuation REGEX
+  std::string continuation;        ///< --continuation REGEX
+  std::vector<std::string> globs;  ///< --glob: which files of a directory FILE
+  bool hidden = false;             ///< --hidden: a directory's hidden files too
 };
 
 /// What parse_args decided: run with these args, or exit now with a code

@@ -32,7 +32,7 @@ See tracegrep(1) for the details.)";
 inline constexpr std::string_view kShortHelp =
     R"(tracegrep: grep request-tagged logs by session and request, whole entries with their tracebacks.
 
-Usage: tracegrep [OPTIONS] [FILE...]      search files, .gz, stdin (or the index)
+Usage: tracegrep [OPTIONS] [FILE...]      search files, dirs, .gz, stdin (or the index)
        tracegrep index FILE...            keep an index (--status, --forget-before)
        tracegrep timeline -r ID | -s ID   a request or a session in time order
        tracegrep requests | sessions      tables of requests and of sessions
@@ -46,7 +46,8 @@ Usage: tracegrep [OPTIONS] [FILE...]      search files, .gz, stdin (or the index
   -c, -q, -m NUM         count, quiet (exit status only), at most NUM entries
   -A, -B, -C NUM         NUM entries of context after, before, around a match
   -n, -H, --json         line numbers, file names, a JSON object per entry
-  --follow FILE...       follow files as tail -F does
+  --follow FILE...       follow files (or a directory) as tail -F does
+  --glob GLOB            in a directory FILE: only these names (!GLOB: not)
   --db PATH              search the index (no FILE, from a terminal: the default)
   --log-format FMT       the service's Python logging format, for other layouts
 

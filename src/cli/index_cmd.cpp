@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <map>
 
+#include "cli/plan.hpp"
 #include "cli/run.hpp"
 #include "index/chunk.hpp"
 #include "index/forget.hpp"
@@ -257,6 +258,8 @@ int index_command(const IndexArgs& args) {
     reporter.error("--json goes with --status (tracegrep index --status --json)");
     return kExitError;
   }
+  // A directory stands for the files under it, as in a scan.
+  const std::vector<std::string> files = expand_directories(args.files, walk_options());
   const bool forgetting = !args.forget_before.empty() || !args.forget.empty();
   if (forgetting && (!args.files.empty() || args.status)) {
     reporter.error("--forget-before and --forget take no FILE and no --status: run them on their own");
@@ -266,6 +269,10 @@ int index_command(const IndexArgs& args) {
   if (args.files.empty() && !args.status) {
     reporter.error("index what? give FILEs, or - for standard input (tracegrep index --help)");
     return kExitError;
+  }
+  if (!args.files.empty() && files.empty()) {
+    for (const std::string& f : args.files) reporter.notice(input_name(f).display, "no file to index in it");
+    return kExitNoMatch;
   }
   if (args.db.empty()) {
     std::error_code ec;
@@ -284,9 +291,9 @@ int index_command(const IndexArgs& args) {
     std::error_code exists_ec;
     if (!std::filesystem::exists(path, exists_ec)) {
       std::vector<std::pair<std::string, int>> unreadable;
-      for (const std::string& f : args.files)
+      for (const std::string& f : files)
         if (f != "-" && ::access(f.c_str(), R_OK) != 0) unreadable.emplace_back(f, errno);
-      if (unreadable.size() == args.files.size()) {
+      if (unreadable.size() == files.size()) {
         for (const auto& [f, e] : unreadable) reporter.error(input_name(f).display, Error::from_errno(e));
         return kExitError;
       }
@@ -326,7 +333,7 @@ int index_command(const IndexArgs& args) {
     const std::int64_t entries_before = store.stats(false).entries;
     const std::int64_t bytes_before = seen_bytes();
     index::Ingester ingester(store, options);
-    for (const std::string& file : args.files) {
+    for (const std::string& file : files) {
       if (show) fmt::print(stderr, "\rindexing {} ...\x1b[K", file);
       const Error error = ingester.add(file);
       if (error) {

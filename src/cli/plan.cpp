@@ -19,7 +19,15 @@ bool use_color(const std::string& when, const Output& out) {
   return out.is_terminal() && !(no_color && *no_color) && !(term && std::string(term) == "dumb");
 }
 
+WalkOptions& walk_settings() {
+  static WalkOptions options;
+  return options;
+}
+
 }  // namespace
+
+void set_walk_options(WalkOptions options) { walk_settings() = std::move(options); }
+const WalkOptions& walk_options() { return walk_settings(); }
 
 std::string default_index_path() {
   const char* env = std::getenv("TRACEGREP_DB");
@@ -181,10 +189,27 @@ std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::strin
       error = "-L names a file when it ends without a match, and --follow never ends: use tracegrep -L FILE";
       return nullptr;
     }
-    plan->inputs = a.follow;
+    // A directory: the files in it now, and those created later.
+    for (const std::string& f : a.follow) {
+      if (!is_directory(f)) {
+        plan->inputs.push_back(f);
+        continue;
+      }
+      auto watch = std::make_shared<DirectoryWatch>(f, walk_options());
+      for (std::string& path : watch->poll()) plan->inputs.push_back(std::move(path));
+      plan->watches.push_back(std::move(watch));
+    }
     plan->input_options.follow = FollowMode::kYes;
+  } else if (a.files.empty()) {
+    plan->inputs = {"-"};
   } else {
-    plan->inputs = a.files.empty() ? std::vector<std::string>{"-"} : a.files;
+    bool dirs = false;
+    plan->inputs = expand_directories(a.files, walk_options(), &dirs);
+    plan->style.with_filename = dirs;  // as grep -r and rg: names, even for one file
+  }
+  if (const std::string bad = check_globs(walk_options().globs); !bad.empty()) {
+    error = bad;
+    return nullptr;
   }
 
   if (a.quiet)
@@ -199,7 +224,8 @@ std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::strin
     plan->printer = Plan::Printer::kJson;
   else if (a.count)
     plan->printer = Plan::Printer::kCount;
-  plan->style.with_filename = a.with_filename || (plan->inputs.size() > 1 && !a.no_filename);
+  plan->style.with_filename = plan->style.with_filename || !plan->watches.empty() || a.with_filename ||
+                              (plan->inputs.size() > 1 && !a.no_filename);
   if (a.no_filename) plan->style.with_filename = false;
   plan->style.line_numbers = a.line_numbers;
   plan->style.binary_as_text = a.text;

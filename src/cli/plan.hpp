@@ -12,6 +12,7 @@
 #include "print/printers.hpp"
 #include "search/searcher.hpp"
 #include "source/input.hpp"
+#include "source/walk.hpp"
 
 namespace tracegrep {
 
@@ -33,12 +34,19 @@ struct Plan {
   bool read_nothing = false;                      ///< -m 0: as grep, read nothing and match nothing
   TextStyle style;
   std::uint64_t max_count = 0;
-  ContextLines context;  ///< -A/-B/-C (text and --json output only)
+  ContextLines context;               ///< -A/-B/-C (text and --json output only)
   std::vector<std::string> dbs;       ///< non-empty: search these indexes, as one, instead of `inputs`
   std::vector<std::string> sessions;  ///< for the index's postings
   std::vector<std::string> requests;
   bool filename_chosen = false;  ///< -H or --no-filename was given
+  /// --follow DIR: the directories whose new files are followed as they appear.
+  std::vector<std::shared_ptr<DirectoryWatch>> watches;
 };
+
+/// How directory FILEs are walked (--glob, --hidden), for every command:
+/// set once from the arguments.
+void set_walk_options(WalkOptions options);
+const WalkOptions& walk_options();
 
 /// The printer the plan asks for.
 std::unique_ptr<EntrySink> make_printer(const Plan& plan, Output& out);

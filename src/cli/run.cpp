@@ -41,9 +41,19 @@ int scan(const ScanArgs& args) {
     const auto printer = make_printer(*plan, out);
     return searcher.in_order(sources, *printer) ? kExitMatch : reporter.status(false);
   }
-  if (plan->input_options.follow == FollowMode::kYes && sources.size() > 1) {
+  if (plan->input_options.follow == FollowMode::kYes && (sources.size() > 1 || !plan->watches.empty())) {
     const auto printer = make_printer(*plan, out);
-    matched = searcher.side_by_side(sources, *printer);
+    Searcher::Discover discover;
+    if (!plan->watches.empty()) {
+      discover = [&plan] {
+        std::vector<std::unique_ptr<Source>> found;
+        for (const auto& watch : plan->watches)
+          for (std::string& path : watch->poll())
+            found.push_back(file_source(std::move(path), plan->input_options));
+        return found;
+      };
+    }
+    matched = searcher.side_by_side(sources, *printer, discover);
   } else {
     matched = searcher.parallel(sources, [&plan](Output& o) { return make_printer(*plan, o); });
   }
@@ -61,6 +71,7 @@ int run(int argc, char** argv) {
   const ParsedArgs parsed = parse_args(argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   fields::set_id_keys(parsed.keys.request, parsed.keys.session);  // before the layout: it names ids
+  set_walk_options({parsed.keys.globs, parsed.keys.hidden});
   log_format::Spec spec;
   std::string error;
   if (!resolve_layout(parsed.keys.log_format, parsed.keys.date_format, parsed.keys.log_format_style, spec,

@@ -180,7 +180,8 @@ bool Searcher::parallel(const std::vector<std::unique_ptr<Source>>& sources,
   return matched > 0;
 }
 
-bool Searcher::side_by_side(const std::vector<std::unique_ptr<Source>>& sources, EntrySink& sink) {
+bool Searcher::side_by_side(const std::vector<std::unique_ptr<Source>>& sources, EntrySink& sink,
+                            const Discover& discover) {
   // Every input has its own Tally (--max-count counts each one's entries);
   // the printer is called under the reporter's output lock, and an input's
   // entries are preceded by a switch when another input printed last.
@@ -218,8 +219,8 @@ bool Searcher::side_by_side(const std::vector<std::unique_ptr<Source>>& sources,
   };
   std::atomic<std::uint64_t> matched{0};
   std::vector<std::thread> threads;
-  for (const auto& source : sources) {
-    threads.emplace_back([&, s = source.get()] {
+  auto start = [&](Source* s) {
+    threads.emplace_back([&, s] {
       Port port(sink, lock, [&, s] { switch_to(s); });
       Tally tally(port, out_, tally_max());
       const std::string name = s->name().display;
@@ -231,6 +232,17 @@ bool Searcher::side_by_side(const std::vector<std::unique_ptr<Source>>& sources,
       }
       matched += tally.total();
     });
+  };
+  for (const auto& source : sources) start(source.get());
+  // Inputs that appear later (files created in a followed directory), until
+  // the output is closed.
+  std::vector<std::unique_ptr<Source>> found;
+  while (discover && !out_.closed()) {
+    for (auto& s : discover()) {
+      found.push_back(std::move(s));
+      start(found.back().get());
+    }
+    std::this_thread::sleep_for(kDiscoverEvery);
   }
   for (auto& t : threads) t.join();
   {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -58,10 +59,18 @@ class Searcher {
   /// The worker threads the last parallel() ran (1: it ran in order).
   std::size_t workers_used() const { return workers_used_; }
 
+  /// New inputs found since the last call (files created in a followed
+  /// directory).
+  using Discover = std::function<std::vector<std::unique_ptr<Source>>()>;
+  /// How often side_by_side() asks for new inputs.
+  static constexpr std::chrono::milliseconds kDiscoverEvery{250};
+
   /// Followed inputs, each on a thread of its own; entries reach `sink`
   /// whole, one at a time, each preceded by a switch of input when it
-  /// comes from another one.
-  bool side_by_side(const std::vector<std::unique_ptr<Source>>& sources, EntrySink& sink);
+  /// comes from another one. With `discover`, the inputs it gives are
+  /// followed too as they appear, until the output is closed.
+  bool side_by_side(const std::vector<std::unique_ptr<Source>>& sources, EntrySink& sink,
+                    const Discover& discover = {});
 
  private:
   // Searches one source into `sink` (a Tally), announcing its input.

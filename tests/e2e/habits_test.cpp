@@ -489,3 +489,102 @@ TEST_CASE("tables fit the terminal or --width by shortening text, never wrap, le
     }
   }
 }
+
+TEST_CASE("a directory is searched recursively as ripgrep walks it, for scan, index and timelines",
+          "[e2e][habits]") {
+  TempDir tmp;
+  namespace fs = std::filesystem;
+  const auto test_data = [](const std::string& name) { return std::string(TRACEGREP_TESTDATA) + "/" + name; };
+  fs::create_directories(tmp.path("logs/api/old"));
+  fs::create_directories(tmp.path("logs/.cache"));
+  fs::copy_file(test_data("app.log"), tmp.path("logs/api/app.log"));
+  fs::copy_file(test_data("app.log.gz"), tmp.path("logs/api/old/app.log.1.gz"));
+  fs::copy_file(test_data("worker.log"), tmp.path("logs/worker.log"));
+  fs::copy_file(test_data("worker.log"), tmp.path("logs/.cache/hidden.log"));
+  fs::copy_file(test_data("worker.log"), tmp.path("logs/.worker.log.swp"));
+  write_file(tmp.path("logs/core"), std::string("\x7f"
+                                                "ELF\0\0\0",
+                                                7) +
+                                        "Payment gateway timeout\n");
+  fs::create_symlink(tmp.path("logs/worker.log"), tmp.path("logs/link.log"));
+  const std::string logs = tmp.path("logs");
+  const auto n = [&](const std::string& rel) { return tmp.path("logs/" + rel); };
+  // Plain and gzip files in path order, names shown; hidden, binary and
+  // linked files left out.
+  const Result all = run_tracegrep({"-c", "-e", "Payment", logs});
+  CHECK(all.status == 0);
+  CHECK(all.out ==
+        fmt::format("{}:4\n{}:4\n{}:4\n", n("api/app.log"), n("api/old/app.log.1.gz"), n("worker.log")));
+  CHECK(all.err.empty());
+  // The same as naming those files.
+  CHECK(
+      run_tracegrep({"-s", "d6b3", logs}).out ==
+      run_tracegrep({"-H", "-s", "d6b3", n("api/app.log"), n("api/old/app.log.1.gz"), n("worker.log")}).out);
+  // --glob on names, !GLOB leaves out files and folders, --hidden.
+  CHECK(run_tracegrep({"-c", "-e", "Payment", "--glob", "*.log", logs}).out ==
+        fmt::format("{}:4\n{}:4\n", n("api/app.log"), n("worker.log")));
+  CHECK(run_tracegrep({"-c", "-e", "Payment", "--glob", "!old", logs}).out ==
+        fmt::format("{}:4\n{}:4\n", n("api/app.log"), n("worker.log")));
+  CHECK(run_tracegrep({"-c", "-e", "Payment", "--glob", "!*.gz", "--glob", "!worker*", logs}).out ==
+        fmt::format("{}:4\n", n("api/app.log")));
+  CHECK(run_tracegrep({"-c", "-e", "Payment", "--hidden", "--glob", "*.log", logs}).out ==
+        fmt::format("{}:4\n{}:4\n{}:4\n", n(".cache/hidden.log"), n("api/app.log"), n("worker.log")));
+  // A file named on its own is searched whatever it is; a directory with
+  // nothing in it matches nothing.
+  fs::create_directories(tmp.path("empty"));
+  CHECK(run_tracegrep({"-e", "x", tmp.path("empty")}).status == 1);
+  // The index and timelines take directories the same way.
+  const std::string db = tmp.path("i.db");
+  const Result idx = run_tracegrep({"index", "--db", db, logs});
+  CHECK(idx.status == 0);
+  CHECK(idx.err.find("indexed 3 inputs") != std::string::npos);
+  CHECK(run_tracegrep({"--db", db, "-s", "d6b3", "--no-filename"}).out ==
+        run_tracegrep({"-s", "d6b3", "--no-filename", n("api/app.log"), n("worker.log")}).out);
+  const Result empty_index = run_tracegrep({"index", "--db", tmp.path("e.db"), tmp.path("empty")});
+  CHECK(empty_index.status == 1);
+  CHECK_FALSE(fs::exists(tmp.path("e.db")));
+  CHECK(run_tracegrep({"timeline", "-r", "40511743", logs}).out ==
+        run_tracegrep(
+            {"timeline", "-r", "40511743", n("api/app.log"), n("api/old/app.log.1.gz"), n("worker.log")})
+            .out);
+  CHECK(run_tracegrep({"requests", "--glob", "worker.log", logs}).out ==
+        run_tracegrep({"requests", n("worker.log")}).out);
+}
+
+TEST_CASE("following a directory follows its files and those created later, not rotated copies",
+          "[e2e][habits]") {
+  using namespace std::chrono_literals;
+  TempDir tmp;
+  namespace fs = std::filesystem;
+  fs::create_directories(tmp.path("d"));
+  const auto line = [](int i, const char* what) {
+    return fmt::format("2024-01-15 10:00:{:02} - INFO - [req=r{}|session=s1234567] - {}\n", i, i, what);
+  };
+  write_file(tmp.path("d/app.log"), line(1, "first"));
+  write_file(tmp.path("d/app.log.1"), line(0, "rotated before"));  // the past of app.log: not followed
+  Live p(TRACEGREP_BIN, {"--follow", tmp.path("d"), "--no-filename"});
+  std::string got = p.read_until("first", 5s);
+  CHECK(got == line(1, "first"));
+  // Rotation by rename: app.log -> app.log.2, a new app.log; the renamed
+  // file is not read again under its new name.
+  fs::rename(tmp.path("d/app.log"), tmp.path("d/app.log.2"));
+  write_file(tmp.path("d/app.log"), line(2, "after rotation"));
+  got = p.read_until("after rotation", 5s);
+  // A file created later, in a new folder too.
+  write_file(tmp.path("d/app-2024-01-16.log"), line(3, "new day"));
+  fs::create_directories(tmp.path("d/sub"));
+  write_file(tmp.path("d/sub/jobs.log"), line(4, "new folder"));
+  p.read_until("new folder", 5s);
+  got = p.read_for(600ms);  // all it printed
+  p.kill();
+  CHECK(got.find("rotated before") == std::string::npos);
+  CHECK(got.find("new day") != std::string::npos);
+  CHECK(got.find("new folder") != std::string::npos);
+  // Each entry once.
+  for (const char* what : {"first", "after rotation", "new day", "new folder"}) {
+    INFO(what << "\n" << got);
+    const auto at = got.find(what);
+    REQUIRE(at != std::string::npos);
+    CHECK(got.find(what, at + 1) == std::string::npos);
+  }
+}

@@ -40,11 +40,12 @@ TEST_CASE("a mistyped subcommand gets a suggestion", "[e2e]") {
         std::string::npos);
 }
 
-TEST_CASE("a directory is reported as one", "[e2e]") {
-  const auto r = run_tracegrep({"edge"});
+TEST_CASE("a directory FILE stands for the files under it, each named", "[e2e]") {
+  const auto r = run_tracegrep({"-c", "edge"});
   SHOW(r);
-  CHECK(r.status == 2);
-  CHECK(r.err == "tracegrep: edge: Is a directory\n");
+  CHECK(r.status == 0);
+  CHECK(r.out.find("edge/crlf.log:") != std::string::npos);  // named, as grep -r names them
+  CHECK(r.out.find("edge/svc-api.log:") < r.out.find("edge/svc-payments.log:"));  // in path order
 }
 
 TEST_CASE("exit status: 0 matched, 1 nothing matched", "[e2e]") {
