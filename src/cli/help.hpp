@@ -30,13 +30,13 @@ See tracegrep(1) for the details.)";
 
 // -h: one screen, as ripgrep's -h; --help has every option.
 inline constexpr std::string_view kShortHelp =
-    R"(tracegrep: grep request-tagged logs by session and request, whole entries with their tracebacks.
+    R"(tracegrep: grep request-tagged logs by session and request, whole entries.
 
-Usage: tracegrep [OPTIONS] [FILE...]      search files, dirs, .gz, stdin (or the index)
-       tracegrep index FILE...            keep an index (--status, --forget-before)
-       tracegrep timeline -r ID | -s ID   a request or a session in time order
-       tracegrep requests | sessions      tables of requests and of sessions
-       tracegrep layouts [FILE...]        what a file is read as
+Usage: tracegrep [OPTIONS] [FILE...]     files, dirs, .gz, stdin (or the index)
+       tracegrep index FILE...           keep an index (--status, --forget)
+       tracegrep timeline -r ID | -s ID  a request or a session in time order
+       tracegrep requests | sessions     tables of requests and of sessions
+       tracegrep layouts [FILE...]       what a file is read as
 
   -s, --session ID       entries of a session (a cut id matches)
   -r, --request ID       entries of a request
@@ -48,10 +48,10 @@ Usage: tracegrep [OPTIONS] [FILE...]      search files, dirs, .gz, stdin (or the
   -n, -H, --json         line numbers, file names, a JSON object per entry
   --follow FILE...       follow files (or a directory) as tail -F does
   --glob GLOB            in a directory FILE: only these names (!GLOB: not)
-  --db PATH              search the index (no FILE, from a terminal: the default)
+  --db PATH              search the index (the default: no FILE, on a terminal)
   --log-format FMT       the service's Python logging format, for other layouts
 
---help: every option.  tracegrep(1): the details.  Exit: 0 matched, 1 none, 2 error.
+--help: every option. tracegrep(1): the details. Exit: 0 match, 1 none, 2 error.
 )";
 
 // The footer of the subcommands that read logs.

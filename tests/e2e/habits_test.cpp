@@ -200,6 +200,10 @@ TEST_CASE(
   const Result brief = run_tracegrep({"-h"});
   CHECK(brief.status == 0);
   CHECK(std::count(brief.out.begin(), brief.out.end(), '\n') <= 24);
+  for (std::size_t at = 0, nl; (nl = brief.out.find('\n', at)) != std::string::npos; at = nl + 1) {
+    INFO(brief.out.substr(at, nl - at));
+    CHECK(nl - at <= 80);  // and 80 columns
+  }
   CHECK(brief.out.find("--help: every option") != std::string::npos);
   const std::string man_text = [] {
     std::string m =
