@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "cli/completion.hpp"
 #include "cli/help.hpp"
 #include "cli/version.hpp"
 #include "report/reporter.hpp"
@@ -110,6 +111,11 @@ ParsedArgs parse_args(int argc, char** argv) {
   bool short_help = false;
   app.add_flag("-h", short_help, "Print a short help");
   app.set_version_flag("--version", std::string("tracegrep ") + kVersion);
+  std::string completion_shell;
+  app.add_option("--generate-completion", completion_shell,
+                 "Print the completion script for SHELL: bash, zsh or fish (installed with tracegrep)")
+      ->type_name("SHELL")
+      ->check(CLI::IsMember({"bash", "zsh", "fish"}));
   app.get_formatter()->column_width(30);
 
   auto repeatable = [&](const char* names, std::vector<std::string>& into, const char* what,
@@ -270,6 +276,11 @@ ParsedArgs parse_args(int argc, char** argv) {
   for (CLI::App* sub : {index, tl, rq, se, ly}) sub->set_help_flag("-h,--help", "Print this help");
   try {
     app.parse(argc, argv);
+    if (!completion_shell.empty()) {
+      fmt::print("{}", completion_script(app, completion_shell));
+      parsed.exit_code = 0;
+      return parsed;
+    }
     if (short_help) {
       fmt::print("{}", kShortHelp);
       parsed.exit_code = 0;

@@ -592,3 +592,33 @@ TEST_CASE("following a directory follows its files and those created later, not 
     CHECK(got.find(what, at + 1) == std::string::npos);
   }
 }
+
+TEST_CASE("the README names every package .ci/deps installs", "[e2e][habits]") {
+  const std::filesystem::path root = std::filesystem::path(TRACEGREP_TESTDATA).parent_path();
+  const std::string deps = read_file(root / ".ci" / "deps");
+  const std::string readme = read_file(root / "README.md");
+  const auto open = deps.find("packages=(");
+  REQUIRE(open != std::string::npos);
+  std::size_t at = open + 10;
+  int checked = 0;
+  for (bool done = false; !done && at < deps.size();) {
+    const auto nl = deps.find('\n', at);
+    std::string line = deps.substr(at, nl - at);
+    at = nl == std::string::npos ? deps.size() : nl + 1;
+    line = line.substr(0, line.find('#'));  // a comment
+    if (const auto close = line.find(')'); close != std::string::npos) {
+      line = line.substr(0, close);
+      done = true;
+    }
+    std::size_t p = 0;
+    while ((p = line.find_first_not_of(" \t", p)) != std::string::npos) {
+      const auto end = line.find_first_of(" \t", p);
+      const std::string package = line.substr(p, end - p);
+      p = end;
+      INFO(package);
+      CHECK(readme.find("`" + package + "`") != std::string::npos);
+      ++checked;
+    }
+  }
+  CHECK(checked > 20);
+}
