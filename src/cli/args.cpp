@@ -14,6 +14,14 @@ namespace tracegrep {
 
 namespace {
 
+// One of `words`, as CLI11 checks it, without CLI11's "WHEN:{auto,...}"
+// in the help (the option's text names the choices).
+CLI::Validator one_of(std::vector<std::string> words) {
+  CLI::Validator v = CLI::IsMember(std::move(words));
+  v.description("");
+  return v;
+}
+
 // A whole number of at least `min` (0 or 1), said in words when it is not;
 // no name in the help ("NUM", not CLI11's "NUM:NONNEGATIVE").
 CLI::Validator at_least(int min) {
@@ -115,7 +123,7 @@ ParsedArgs parse_args(int argc, char** argv) {
   app.add_option("--generate-completion", completion_shell,
                  "Print the completion script for SHELL: bash, zsh or fish (installed with tracegrep)")
       ->type_name("SHELL")
-      ->check(CLI::IsMember({"bash", "zsh", "fish"}));
+      ->check(one_of({"bash", "zsh", "fish"}));
   app.get_formatter()->column_width(30);
 
   auto repeatable = [&](const char* names, std::vector<std::string>& into, const char* what,
@@ -169,7 +177,7 @@ ParsedArgs parse_args(int argc, char** argv) {
   app.add_flag("--json", a.json, "One JSON object per entry and line");
   app.add_option("--color,--colour", a.color, "Colour: auto, always or never")
       ->type_name("WHEN")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
+      ->check(one_of({"auto", "always", "never"}));
   app.add_option("--max-entry-size", a.max_entry_size,
                  "Cut entries longer than SIZE bytes (K, M, G suffixes; default 1M)")
       ->type_name("SIZE");
@@ -215,7 +223,7 @@ ParsedArgs parse_args(int argc, char** argv) {
                "With -s: every entry of the session across all inputs, in time order, with its request");
   tl->add_option("--format", t.format, "text, json, or chrome (Chrome Trace Event JSON, for Perfetto UI)")
       ->type_name("FORMAT")
-      ->check(CLI::IsMember({"text", "json", "chrome"}));
+      ->check(one_of({"text", "json", "chrome"}));
   tl->add_flag("--json", t.json, "The same as --format json");
   tl->add_option("--width", t.width,
                  "With -s: the table's and the waterfall's width (default: the terminal's)")
@@ -224,7 +232,7 @@ ParsedArgs parse_args(int argc, char** argv) {
   tl->add_option("-l,--level", t.level, "Only entries of LEVEL or higher")->type_name("LEVEL");
   tl->add_option("--color,--colour", t.color, "Colour: auto, always or never")
       ->type_name("WHEN")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
+      ->check(one_of({"auto", "always", "never"}));
   add_source_options(tl, t.files, t.db, t.since, t.until, t.utc, parsed.keys);
   RequestsArgs& q = parsed.requests;
   CLI::App* rq =
@@ -248,7 +256,7 @@ ParsedArgs parse_args(int argc, char** argv) {
       ->check(at_least(1));
   rq->add_option("--color,--colour", q.color, "Colour: auto, always or never")
       ->type_name("WHEN")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
+      ->check(one_of({"auto", "always", "never"}));
   add_source_options(rq, q.files, q.db, q.since, q.until, q.utc, parsed.keys);
   SessionsArgs& ss = parsed.sessions;
   CLI::App* se =
@@ -263,7 +271,7 @@ ParsedArgs parse_args(int argc, char** argv) {
       ->check(at_least(1));
   se->add_option("--color,--colour", ss.color, "Colour: auto, always or never")
       ->type_name("WHEN")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
+      ->check(one_of({"auto", "always", "never"}));
   add_source_options(se, ss.files, ss.db, ss.since, ss.until, ss.utc, parsed.keys);
   CLI::App* ly =
       app.add_subcommand("layouts", "The layouts read with no option; with FILEs, what each was read as");

@@ -225,6 +225,9 @@ TEST_CASE(
     INFO(cmd.front() << "\n" << help.out);
     CHECK(help.status == 0);
     CHECK(help.out.find("Excludes") == std::string::npos);  // no CLI11 jargon
+    CHECK(help.out.find(":{") == std::string::npos);        // WHEN:{auto,always,never}
+    CHECK(help.out.find(":NONNEGATIVE") == std::string::npos);
+    CHECK(help.out.find(":POSITIVE") == std::string::npos);
     if (cmd.size() > 1)
       CHECK(help.out.find("Log format (one entry per line") == std::string::npos);  // its own footer
     // Every long option the help lists is in the man page.
