@@ -35,6 +35,21 @@ CLI::Validator at_least(int min) {
   return v;
 }
 
+void add_color_option(CLI::App* cmd, std::string& color) {
+  cmd->add_option("--color,--colour", color, "Colour: auto, always or never")
+      ->type_name("WHEN")
+      ->check(one_of({"auto", "always", "never"}));
+}
+
+// --width and --color of the commands that print tables.
+void add_table_options(CLI::App* cmd, std::size_t& width, std::string& color) {
+  cmd->add_option("--width", width,
+                  "Fit the table in COLUMNS (default: the terminal's; no limit into a pipe)")
+      ->type_name("COLUMNS")
+      ->check(at_least(1));
+  add_color_option(cmd, color);
+}
+
 // The keys of JSON and logfmt fields that hold the ids.
 void add_key_options(CLI::App* cmd, KeyArgs& keys) {
   cmd->add_option("--request-key", keys.request,
@@ -175,9 +190,7 @@ ParsedArgs parse_args(int argc, char** argv) {
   app.add_flag("-L,--files-without-match", a.files_without_match,
                "Print the name of each FILE without one (exit status as grep: 0 if an entry matched)");
   app.add_flag("--json", a.json, "One JSON object per entry and line");
-  app.add_option("--color,--colour", a.color, "Colour: auto, always or never")
-      ->type_name("WHEN")
-      ->check(one_of({"auto", "always", "never"}));
+  add_color_option(&app, a.color);
   app.add_option("--max-entry-size", a.max_entry_size,
                  "Cut entries longer than SIZE bytes (K, M, G suffixes; default 1M)")
       ->type_name("SIZE");
@@ -230,9 +243,7 @@ ParsedArgs parse_args(int argc, char** argv) {
       ->type_name("COLUMNS")
       ->check(at_least(1));
   tl->add_option("-l,--level", t.level, "Only entries of LEVEL or higher")->type_name("LEVEL");
-  tl->add_option("--color,--colour", t.color, "Colour: auto, always or never")
-      ->type_name("WHEN")
-      ->check(one_of({"auto", "always", "never"}));
+  add_color_option(tl, t.color);
   add_source_options(tl, t.files, t.db, t.since, t.until, t.utc, parsed.keys);
   RequestsArgs& q = parsed.requests;
   CLI::App* rq =
@@ -250,13 +261,7 @@ ParsedArgs parse_args(int argc, char** argv) {
           },
           ""));
   rq->add_flag("--json", q.json, "One JSON object per request and line");
-  rq->add_option("--width", q.width,
-                 "Fit the table in COLUMNS (default: the terminal's; no limit into a pipe)")
-      ->type_name("COLUMNS")
-      ->check(at_least(1));
-  rq->add_option("--color,--colour", q.color, "Colour: auto, always or never")
-      ->type_name("WHEN")
-      ->check(one_of({"auto", "always", "never"}));
+  add_table_options(rq, q.width, q.color);
   add_source_options(rq, q.files, q.db, q.since, q.until, q.utc, parsed.keys);
   SessionsArgs& ss = parsed.sessions;
   CLI::App* se =
@@ -265,13 +270,7 @@ ParsedArgs parse_args(int argc, char** argv) {
       ->type_name("ID");
   se->add_option("-l,--level", ss.level, "Only sessions that reached LEVEL or higher")->type_name("LEVEL");
   se->add_flag("--json", ss.json, "One JSON object per session and line");
-  se->add_option("--width", ss.width,
-                 "Fit the table in COLUMNS (default: the terminal's; no limit into a pipe)")
-      ->type_name("COLUMNS")
-      ->check(at_least(1));
-  se->add_option("--color,--colour", ss.color, "Colour: auto, always or never")
-      ->type_name("WHEN")
-      ->check(one_of({"auto", "always", "never"}));
+  add_table_options(se, ss.width, ss.color);
   add_source_options(se, ss.files, ss.db, ss.since, ss.until, ss.utc, parsed.keys);
   CLI::App* ly =
       app.add_subcommand("layouts", "The layouts read with no option; with FILEs, what each was read as");

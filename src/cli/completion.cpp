@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cctype>
 #include <vector>
 
@@ -109,6 +110,12 @@ std::string subcommand_names(const std::vector<Command>& cmds) {
   return out;
 }
 
+// "a b c" as a case pattern: "a|b|c".
+std::string alternatives(std::string words) {
+  std::replace(words.begin(), words.end(), ' ', '|');
+  return words;
+}
+
 std::string bash(const std::vector<Command>& cmds) {
   const std::string subs = subcommand_names(cmds);
   std::string out = fmt::format(
@@ -123,12 +130,7 @@ std::string bash(const std::vector<Command>& cmds) {
       "    esac\n"
       "  done\n"
       "  case \"$cmd $prev\" in\n",
-      [&] {
-        std::string p = subs;
-        for (char& ch : p)
-          if (ch == ' ') ch = '|';
-        return p;
-      }());
+      alternatives(subs));
   for (const auto& c : cmds) {
     const std::string cmd = c.name.empty() ? "scan" : c.name;
     for (const auto& o : c.options) {
@@ -182,12 +184,7 @@ std::string zsh(const std::vector<Command>& cmds) {
       "    esac\n"
       "  done\n"
       "  case $cmd in\n",
-      subs, [&] {
-        std::string p = subs;
-        for (char& ch : p)
-          if (ch == ' ') ch = '|';
-        return p;
-      }());
+      subs, alternatives(subs));
   for (const auto& c : cmds) {
     out += fmt::format("    {})\n      _arguments -s \\\n", c.name.empty() ? "scan" : c.name);
     for (const auto& o : c.options) {

@@ -46,26 +46,26 @@ bool globs_leave_out_dir(const std::vector<std::string>& globs, const std::strin
   return false;
 }
 
+// The first `max` bytes of a file (fewer when it is shorter or unreadable).
+std::string head_of(const std::string& path, std::size_t max) {
+  std::string out(max, '\0');
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  const ssize_t n = fd < 0 ? 0 : ::pread(fd, out.data(), max, 0);
+  if (fd >= 0) ::close(fd);
+  out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  return out;
+}
+
 // A NUL byte in the first 4 KiB, not gzip: ripgrep's binary file, left out
 // of a directory's files. Unreadable files are kept (their error is said).
 bool binary_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return false;
-  char head[4096];
-  const ssize_t n = ::pread(fd, head, sizeof head, 0);
-  ::close(fd);
-  if (n <= 0) return false;
-  const auto size = static_cast<std::size_t>(n);
-  return !is_gzip_magic(head, size) && std::memchr(head, '\0', size) != nullptr;
+  const std::string head = head_of(path, 4096);
+  return !is_gzip_magic(head.data(), head.size()) && head.find('\0') != std::string::npos;
 }
 
 bool gzip_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return false;
-  char head[2];
-  const ssize_t n = ::pread(fd, head, sizeof head, 0);
-  ::close(fd);
-  return n == 2 && is_gzip_magic(head, 2);
+  const std::string head = head_of(path, 2);
+  return is_gzip_magic(head.data(), head.size());
 }
 
 // Appends the files under `dir` (`relative` is its path under the
