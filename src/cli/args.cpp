@@ -212,6 +212,8 @@ ParsedArgs parse_args(int argc, char** argv) {
   index->add_flag("-q,--quiet", x.quiet, "No progress line and no summary");
   index->add_flag("--status", x.status, "Print what the index holds and exit");
   index->add_flag("--json", x.json, "With --status: one JSON object");
+  index->add_flag("--check", x.check,
+                  "Verify the whole index (SQLite's pages, every chunk's checksum) and say what is damaged");
   index
       ->add_option(
           "--forget-before", x.forget_before,

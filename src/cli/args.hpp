@@ -54,6 +54,7 @@ struct IndexArgs {
   bool quiet = false;
   bool status = false;
   bool json = false;                ///< --status --json
+  bool check = false;               ///< --check: verify the whole index
   std::string forget_before;        ///< --forget-before TIME
   std::vector<std::string> forget;  ///< --forget FILE: as index --status names it
 };

@@ -11,9 +11,11 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "cli/plan.hpp"
 #include "cli/run.hpp"
+#include "index/check.hpp"
 #include "index/chunk.hpp"
 #include "index/forget.hpp"
 #include "index/ingest.hpp"
@@ -73,6 +75,45 @@ std::string safe_name(std::string_view name) {
 
 std::string plural(std::int64_t n, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+// index --check: read-only; exit 0 when nothing is wrong, 2 otherwise.
+int check_command(const std::string& path, Reporter& reporter) {
+  try {
+    index::Store store(path, index::Access::kRead);
+    const index::CheckReport r = index::check(store);
+    for (const std::string& s : r.sqlite) reporter.error(path, Error::condition("SQLite: " + s));
+    std::set<std::string> files;
+    for (const auto& d : r.damaged) {
+      reporter.error(path, Error::condition(fmt::format("chunk {} ({}, from line {}) is damaged", d.id,
+                                                        safe_name(d.file), d.line)));
+      files.insert(d.file);
+    }
+    for (const auto& d : r.miscount) {
+      reporter.error(path, Error::condition(fmt::format("chunk {} ({}, from line {}) holds another number of "
+                                                        "entries than its row says",
+                                                        d.id, safe_name(d.file), d.line)));
+      files.insert(d.file);
+    }
+    if (r.ok()) {
+      reporter.say(fmt::format(
+          "{}: no damage: SQLite's integrity check, and {} of {} decompressed and checked", safe_name(path),
+          plural(r.chunks, "chunk", "chunks"), plural(r.files, "file", "files")));
+      return kExitMatch;
+    }
+    for (const std::string& f : files)
+      reporter.notice(safe_name(f), fmt::format("to index it again: tracegrep index --db {0} --forget {1} && "
+                                                "tracegrep index --db {0} {1}",
+                                                path, f));
+    if (!r.sqlite.empty())
+      reporter.notice(path, "SQLite finds the database itself damaged: remove it and index the logs again");
+    return kExitError;
+  } catch (const index::BadIndex& e) {
+    report_store_error(reporter, path, e);
+  } catch (const db::Error& e) {
+    report_store_error(reporter, path, e);
+  }
+  return kExitError;
 }
 
 // Whether the file at `path` is gzip (its magic bytes).
@@ -266,6 +307,13 @@ int index_command(const IndexArgs& args) {
     return kExitError;
   }
   if (forgetting) return forget_command(args, path, reporter);
+  if (args.check) {
+    if (!args.files.empty() || args.status) {
+      reporter.error("--check takes no FILE and no --status: run it on its own");
+      return kExitError;
+    }
+    return check_command(path, reporter);
+  }
   if (args.files.empty() && !args.status) {
     reporter.error("index what? give FILEs, or - for standard input (tracegrep index --help)");
     return kExitError;
@@ -387,8 +435,9 @@ int with_stores(const Plan& plan, Reporter& reporter, F f) {
 bool search_stores(std::vector<std::unique_ptr<index::Store>>& stores, const Plan& plan, Output& out,
                    Reporter& reporter, EntrySink& sink) {
   std::vector<std::unique_ptr<Source>> sources;
-  for (auto& store : stores)
-    sources.push_back(index_source(*store, plan.sessions, plan.requests, [&out] { return out.closed(); }));
+  for (std::size_t i = 0; i < stores.size(); ++i)
+    sources.push_back(
+        index_source(*stores[i], plan.dbs[i], plan.sessions, plan.requests, [&out] { return out.closed(); }));
   return Searcher(search_options(plan), reporter, out).in_order(sources, sink);
 }
 

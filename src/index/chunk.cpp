@@ -11,15 +11,21 @@ namespace {
 constexpr int kZstdLevel = 1;
 }  // namespace
 
-Compressor::Compressor() : cctx_(ZSTD_createCCtx()) {}
+Compressor::Compressor() : cctx_(ZSTD_createCCtx()) {
+  // Each chunk carries zstd's checksum of its text (4 bytes), checked by
+  // every decompression: a damaged chunk is found, never read as text.
+  auto* cctx = static_cast<ZSTD_CCtx*>(cctx_);
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, kZstdLevel);
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+}
 Compressor::~Compressor() { ZSTD_freeCCtx(static_cast<ZSTD_CCtx*>(cctx_)); }
 
 void Compressor::pack(std::string_view raw, std::string& out) {
   // Into a scratch buffer of the worst case, then copied at its size: a
   // chunk keeps about a sixth of its text, not the bound.
   scratch_.resize(ZSTD_compressBound(raw.size()));
-  const std::size_t n = ZSTD_compressCCtx(static_cast<ZSTD_CCtx*>(cctx_), scratch_.data(), scratch_.size(),
-                                          raw.data(), raw.size(), kZstdLevel);
+  const std::size_t n = ZSTD_compress2(static_cast<ZSTD_CCtx*>(cctx_), scratch_.data(), scratch_.size(),
+                                       raw.data(), raw.size());
   if (ZSTD_isError(n)) throw db::Error::failed(std::string("zstd: ") + ZSTD_getErrorName(n));
   out.assign(scratch_.data(), n);
 }

@@ -122,8 +122,18 @@ class Decompressor {
 
 }  // namespace
 
-void query(Store& store, const QueryIds& ids, Assembler& assembler, EntrySink& sink,
-           const std::function<bool()>& stopped) {
+std::string damage_message(const std::vector<DamagedChunk>& damaged, const std::string& db) {
+  if (damaged.empty()) return {};
+  const DamagedChunk& d = damaged.front();
+  std::string more;
+  if (damaged.size() > 1) more = " and " + std::to_string(damaged.size() - 1) + " more";
+  return "chunk " + std::to_string(d.id) + " (" + d.file + ", from line " + std::to_string(d.line) +
+         ") is damaged" + more + ": its entries are left out; run 'tracegrep index --check --db " + db + "'";
+}
+
+std::vector<DamagedChunk> query(Store& store, const QueryIds& ids, Assembler& assembler, EntrySink& sink,
+                                const std::function<bool()>& stopped) {
+  std::vector<DamagedChunk> damaged;
   const auto candidates = candidate_chunks(store, ids);
   const std::vector<FileRow> files = store.files();
   std::size_t next_file = 0;  // files before it have been begun and ended
@@ -145,9 +155,14 @@ void query(Store& store, const QueryIds& ids, Assembler& assembler, EntrySink& s
   Decompressor decompressor;
   auto consume = [&] {
     const auto job = decompressor.pop();
-    if (!job->ok) throw db::Error::damaged("a chunk does not decompress");
     if (stopped()) return;
     if (job->row.file != current) advance_to(job->row.file);
+    if (!job->ok) {
+      const auto f =
+          std::find_if(files.begin(), files.end(), [&](const FileRow& r) { return r.id == job->row.file; });
+      damaged.push_back({job->row.id, f == files.end() ? "?" : f->path, job->row.line});
+      return;
+    }
     if (skip_file) return;
     assembler.reset(static_cast<std::uint64_t>(job->row.line));
     if (assembler.feed(job->raw) == Flow::kStop || assembler.flush() == Flow::kStop) skip_file = true;
@@ -160,6 +175,7 @@ void query(Store& store, const QueryIds& ids, Assembler& assembler, EntrySink& s
   while (!decompressor.empty()) consume();
   if (!stopped()) advance_to(files.empty() ? 0 : files.back().id);
   if (in_file) sink.end_input();
+  return damaged;
 }
 
 }  // namespace tracegrep::index

@@ -64,8 +64,9 @@ namespace detail {
 extern std::atomic<std::uint64_t> g_split_scans, g_split_fallbacks;
 }  // namespace detail
 
-/// The entries of an open index that may hold these ids (all, when none).
-std::unique_ptr<Source> index_source(index::Store& store, std::vector<std::string> sessions,
+/// The entries of an open index (at path `db`) that may hold these ids
+/// (all, when none).
+std::unique_ptr<Source> index_source(index::Store& store, std::string db, std::vector<std::string> sessions,
                                      std::vector<std::string> requests, std::function<bool()> stopped);
 
 }  // namespace tracegrep
