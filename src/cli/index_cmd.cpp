@@ -95,16 +95,25 @@ int check_command(const std::string& path, Reporter& reporter) {
                                                         d.id, safe_name(d.file), d.line)));
       files.insert(d.file);
     }
+    for (const std::string& p : r.postings) reporter.error(path, Error::condition(safe_name(p)));
+    const auto listed = static_cast<std::int64_t>(r.postings.size());
+    if (r.postings_missing > listed)
+      reporter.error(path, Error::condition(fmt::format("{} more ids not in their postings",
+                                                        r.postings_missing - listed)));
     if (r.ok()) {
-      reporter.say(fmt::format(
-          "{}: no damage: SQLite's integrity check, and {} of {} decompressed and checked", safe_name(path),
-          plural(r.chunks, "chunk", "chunks"), plural(r.files, "file", "files")));
+      reporter.say(
+          fmt::format("{}: no damage: SQLite's integrity check, {} of {} decompressed and checked, "
+                      "the postings of {} complete",
+                      safe_name(path), plural(r.chunks, "chunk", "chunks"), plural(r.files, "file", "files"),
+                      plural(r.ids, "id", "ids")));
       return kExitMatch;
     }
     for (const std::string& f : files)
       reporter.notice(safe_name(f), fmt::format("to index it again: tracegrep index --db {0} --forget {1} && "
                                                 "tracegrep index --db {0} {1}",
                                                 path, f));
+    if (r.postings_missing > 0)
+      reporter.notice(path, "the postings miss ids their chunks hold: index the logs again into a new index");
     if (!r.sqlite.empty())
       reporter.notice(path, "SQLite finds the database itself damaged: remove it and index the logs again");
     return kExitError;

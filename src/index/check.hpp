@@ -1,7 +1,8 @@
 // index/: `tracegrep index --check`: the whole index verified, read-only.
 // SQLite's integrity_check over every page and index, then every chunk
-// decompressed (zstd checks its checksum) and its entries counted against
-// its row.
+// decompressed (zstd checks its checksum), its entries counted against its
+// row, and every id it holds looked up in the postings (memory grows with
+// the number of distinct ids).
 #pragma once
 
 #include <cstdint>
@@ -17,8 +18,12 @@ struct CheckReport {
   std::vector<std::string> sqlite;     ///< integrity_check's findings (empty: none)
   std::vector<DamagedChunk> damaged;   ///< chunks that do not decompress or fail their checksum
   std::vector<DamagedChunk> miscount;  ///< chunks whose entries are not as many as their row says
-  std::int64_t chunks = 0, files = 0;
-  bool ok() const { return sqlite.empty() && damaged.empty() && miscount.empty(); }
+  /// Ids a chunk holds that its postings do not lead to (a query would
+  /// miss those entries): the first few, and how many in all.
+  std::vector<std::string> postings;
+  std::int64_t postings_missing = 0;
+  std::int64_t chunks = 0, files = 0, ids = 0;
+  bool ok() const { return sqlite.empty() && damaged.empty() && miscount.empty() && postings_missing == 0; }
 };
 
 /// Checks the index. Throws db::Error when SQLite cannot read it at all.

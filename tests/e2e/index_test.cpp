@@ -8,8 +8,8 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <set>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "support/subprocess.hpp"
@@ -466,4 +466,16 @@ TEST_CASE("a damaged chunk is found by its checksum: named, left out, never read
   REQUIRE(index(db, {log}).status == 0);
   CHECK(run_tracegrep({"index", "--check", "--db", db}).status == 0);
   CHECK(run_tracegrep({"--db", db, "-e", "a", "--no-filename"}).out == scan.out);
+  // Postings that lost an id are found too: a query by it would miss entries.
+  sqlite3* h = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(h,
+                       "DELETE FROM postings WHERE (kind, key) IN "
+                       "(SELECT kind, key FROM postings WHERE kind = 1 LIMIT 1)",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_changes(h) == 1);
+  sqlite3_close(h);
+  const Result lost = run_tracegrep({"index", "--check", "--db", db});
+  CHECK(lost.status == 2);
+  CHECK(lost.err.find("holds it, its postings do not say so") != std::string::npos);
 }
