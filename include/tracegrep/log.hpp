@@ -49,6 +49,10 @@ std::shared_ptr<Sink> stdout_sink();
 struct FileSinkOptions {
   /// How long a line may wait in memory before it is written.
   std::chrono::milliseconds interval{100};
+  /// The permissions file_sink creates a new file with, less the umask, as
+  /// open(2) takes them (0644: everyone may read; 0640 or 0600 for logs
+  /// that hold what others must not read). An existing file keeps its own.
+  unsigned mode = 0644;
 };
 
 /// A file opened for appending (O_APPEND). A log call never takes a lock

@@ -77,6 +77,28 @@ std::string plural(std::int64_t n, std::string_view one, std::string_view many) 
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
+// The index keeps the logs' text: says so when it lets users read what a
+// log it is given does not (an index made by tracegrep is 0600; one made
+// otherwise, or chmod-ed, may not be).
+void warn_if_exposed(const std::string& db, const std::vector<std::string>& files, Reporter& reporter) {
+  struct stat d {};
+  if (::stat(db.c_str(), &d) != 0) return;
+  for (const std::string& f : files) {
+    struct stat l {};
+    if (f == "-" || ::stat(f.c_str(), &l) != 0) continue;
+    if (l.st_mode & S_IROTH) continue;  // everyone may read the log anyway
+    const bool others = (d.st_mode & S_IROTH) != 0;
+    const bool group = (d.st_mode & S_IRGRP) && !((l.st_mode & S_IRGRP) && l.st_gid == d.st_gid);
+    if (!others && !group) continue;
+    reporter.notice(safe_name(db),
+                    fmt::format("readable by {} (mode {:04o}) who cannot read {} ({:04o}), and it holds its "
+                                "text: chmod 600 {}",
+                                others ? "every user" : "its group", d.st_mode & 07777, safe_name(f),
+                                l.st_mode & 07777, safe_name(db)));
+    return;  // once
+  }
+}
+
 // index --check: read-only; exit 0 when nothing is wrong, 2 otherwise.
 int check_command(const std::string& path, Reporter& reporter) {
   try {
@@ -361,6 +383,7 @@ int index_command(const IndexArgs& args) {
       return kExitError;
     }
     index::Store store(path, index::Access::kWrite);
+    warn_if_exposed(path, files, reporter);
     const bool show = !args.quiet && ::isatty(2);
     const auto start = std::chrono::steady_clock::now();
     index::IngestOptions options;

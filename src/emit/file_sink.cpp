@@ -551,7 +551,8 @@ class RingFileSink : public Sink {
 }  // namespace
 
 std::shared_ptr<Sink> file_sink(const std::string& path, FileSinkOptions options) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+                        static_cast<mode_t>(options.mode & 07777));
   if (fd < 0) {
     report_error(path + ": " + std::strerror(errno));
     return nullptr;

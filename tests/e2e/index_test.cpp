@@ -3,6 +3,7 @@
 // that are not its own.
 #include <fmt/format.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -478,4 +479,24 @@ TEST_CASE("a damaged chunk is found by its checksum: named, left out, never read
   const Result lost = run_tracegrep({"index", "--check", "--db", db});
   CHECK(lost.status == 2);
   CHECK(lost.err.find("holds it, its postings do not say so") != std::string::npos);
+}
+
+TEST_CASE("index warns when the index lets users read a log they cannot", "[e2e][index]") {
+  TempDir tmp;
+  const std::string log = tmp.path("private.log"), db = tmp.path("i.db");
+  std::filesystem::copy_file(std::string(TRACEGREP_TESTDATA) + "/app.log", log);
+  ::chmod(log.c_str(), 0600);
+  REQUIRE(index(db, {log}).status == 0);  // a new index is 0600: nothing to say
+  CHECK(run_tracegrep({"index", "-q", "--db", db, log}).err.empty());
+  for (const mode_t mode : {0644, 0640}) {
+    ::chmod(db.c_str(), mode);
+    const Result r = run_tracegrep({"index", "-q", "--db", db, log});
+    INFO(r.err);
+    CHECK(r.status == 0);
+    CHECK(r.err.find(fmt::format("readable by {} (mode {:04o}) who cannot read",
+                                 mode == 0644 ? "every user" : "its group", mode)) != std::string::npos);
+    CHECK(r.err.find("chmod 600") != std::string::npos);
+  }
+  ::chmod(log.c_str(), 0644);  // the log is everyone's anyway
+  CHECK(run_tracegrep({"index", "-q", "--db", db, log}).err.empty());
 }

@@ -4,6 +4,7 @@
 // clock set back does not hold lines up, and fork() neither hangs the child
 // nor writes the parent's lines twice.
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -322,3 +323,49 @@ TEST_CASE("buffered stdout into a pipe shared by two processes: no line torn", "
   CHECK(lines == 2 * 3 * 2000);
 }
 #endif
+
+TEST_CASE("the file sink creates a new file with the mode it is given, less the umask", "[emit]") {
+  const mode_t old_umask = ::umask(022);
+  auto mode_of = [](const std::string& path) {
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    return st.st_mode & 07777;
+  };
+  {
+    TempLog log("mode-default");
+    {
+      auto sink = file_sink(log.path);
+      REQUIRE(sink);
+    }
+    CHECK(mode_of(log.path) == 0644);  // as before: default 0644
+  }
+  {
+    TempLog log("mode-private");
+    FileSinkOptions o;
+    o.mode = 0600;
+    {
+      auto sink = file_sink(log.path, o);
+      REQUIRE(sink);
+    }
+    CHECK(mode_of(log.path) == 0600);
+  }
+  {
+    TempLog log("mode-group");
+    ::umask(0);
+    FileSinkOptions o;
+    o.mode = 0640;
+    {
+      auto sink = file_sink(log.path, o);
+      REQUIRE(sink);
+    }
+    CHECK(mode_of(log.path) == 0640);
+    // An existing file keeps its mode.
+    ::chmod(log.path.c_str(), 0604);
+    {
+      auto sink = file_sink(log.path, o);
+      REQUIRE(sink);
+    }
+    CHECK(mode_of(log.path) == 0604);
+  }
+  ::umask(old_umask);
+}
