@@ -160,7 +160,7 @@ std::string bash(const std::vector<Command>& cmds) {
       "    return\n"
       "  fi\n"
       "  [[ $cmd == scan ]] && COMPREPLY=($(compgen -W '{}' -- \"$cur\"))\n"
-      "  local files=(); _filedir; COMPREPLY+=(\"${{files[@]}}\")\n"
+      "  _filedir  # adds the paths to COMPREPLY\n"
       "}}\n"
       "complete -F _tracegrep tracegrep\n",
       subs);

@@ -112,10 +112,6 @@ std::string short_time(const std::optional<format::Timestamp>& t) {
   return t ? format::format_iso(*t) : std::string("-");
 }
 
-std::string_view level_color(format::Level l) {
-  return l == format::Level::kNone ? std::string_view() : colors::level(l);
-}
-
 }  // namespace
 
 void print_requests_table(const timeline::Summaries& requests, Output& out, const TextStyle& style,
@@ -134,7 +130,7 @@ void print_requests_table(const timeline::Summaries& requests, Output& out, cons
            {short_time(r.start)},
            {ms(r.duration_ns)},
            {std::to_string(r.entries)},
-           {level_or_dash(r.highest), level_color(r.highest)},
+           {level_or_dash(r.highest), colors::level(r.highest)},
            {join_sources(r.sources, style)}});
   }
   t.write(out, width, style.color == Color::kOn);
@@ -158,7 +154,7 @@ void print_sessions_table(const std::vector<timeline::SessionSummary>& sessions,
          {std::to_string(s.requests)},
          {std::to_string(s.entries)},
          {std::to_string(s.errors), s.errors > 0 ? colors::level(format::Level::kError) : std::string_view()},
-         {level_or_dash(s.highest), level_color(s.highest)}});
+         {level_or_dash(s.highest), colors::level(s.highest)}});
   }
   t.write(out, width, style.color == Color::kOn);
 }
@@ -204,7 +200,7 @@ void print_session(std::string_view session, const timeline::Summaries& requests
                {short_time(r.start)},
                {ms(r.duration_ns)},
                {std::to_string(r.entries)},
-               {level_or_dash(r.highest), level_color(r.highest)},
+               {level_or_dash(r.highest), colors::level(r.highest)},
                {join_sources(r.sources, style)},
                {safe_text(r.first_message, style)}});
   }

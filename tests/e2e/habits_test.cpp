@@ -411,17 +411,6 @@ std::size_t columns(std::string_view line) {
   return n;
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    const auto nl = text.find('\n', at);
-    out.push_back(text.substr(at, nl - at));
-    at = nl == std::string::npos ? text.size() : nl + 1;
-  }
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("tables fit the terminal or --width by shortening text, never wrap, levels in colour",

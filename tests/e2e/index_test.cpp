@@ -3,8 +3,8 @@
 // that are not its own.
 #include <fmt/format.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -415,14 +415,8 @@ void damage_chunk(const std::string& db, std::int64_t id) {
 }
 
 std::set<std::string> lines_set(const std::string& text) {
-  std::set<std::string> out;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    const auto nl = text.find('\n', at);
-    out.insert(text.substr(at, nl - at));
-    at = nl == std::string::npos ? text.size() : nl + 1;
-  }
-  return out;
+  const std::vector<std::string> lines = lines_of(text);
+  return {lines.begin(), lines.end()};
 }
 
 }  // namespace

@@ -70,6 +70,9 @@ class Live {
 std::string testdata(const std::string& relative);
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& bytes);
+
+/// The lines of `text`, without their '\n' (a last line without one too).
+std::vector<std::string> lines_of(const std::string& text);
 /// A fresh temporary directory, removed by the destructor.
 class TempDir {
  public:
