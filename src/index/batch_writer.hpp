@@ -22,8 +22,7 @@ namespace tracegrep::index {
 
 class BatchWriter {
  public:
-  BatchWriter(Store& store, FileRow& file, bool live)
-      : store_(store), file_(file), live_(live), thread_([this] { work(); }) {}
+  BatchWriter(Store& store, FileRow& file) : store_(store), file_(file), thread_([this] { work(); }) {}
   ~BatchWriter() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -92,7 +91,6 @@ class BatchWriter {
 
   Store& store_;
   FileRow& file_;
-  bool live_;
   Compressor compressor_;
   std::string packed_;
   std::mutex mutex_;

@@ -41,7 +41,7 @@ class Chunker final : public LineSink {
         last_commit_(Clock::now()),
         progress_(std::move(progress)),
         reported_(offset_),
-        writer_(store, file, live) {
+        writer_(store, file) {
     start_chunk();
   }
 

@@ -113,8 +113,12 @@ void print_session_json(std::string_view session, const timeline::Summaries& req
     s += summary_json(requests[i]);
   }
   s += "]";
-  if (entries) s += "," + notes_and_timeline(*entries);
-  out.write(s + "}\n");
+  if (entries) {
+    s += ',';
+    s += notes_and_timeline(*entries);
+  }
+  s += "}\n";
+  out.write(s);
 }
 
 void print_chrome_trace(const std::vector<timeline::Item>& items, Output& out) {

@@ -4,8 +4,8 @@
 // only told when the input goes idle.
 #pragma once
 
+#include <memory>
 #include <string>
-#include <vector>
 
 #include "parse/line_sink.hpp"
 #include "report/error.hpp"
@@ -34,7 +34,8 @@ class LineFeeder {
   LineSink& lines_;
   EntrySink& sink_;
   std::size_t max_entry_;
-  std::vector<char> buf_;
+  std::size_t cap_;
+  std::unique_ptr<char[]> buf_;
   std::size_t len_ = 0;
   bool skipping_ = false;  // dropping the rest of a cut line
 };
