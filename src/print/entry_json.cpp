@@ -20,9 +20,11 @@ void append_entry_json(std::string& out, const EntryFields& f) {
   if (f.level_text.empty()) {
     out += "null";
   } else {
-    out += '"';
-    for (const char c : f.level_text) out += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
-    out += '"';
+    // Upper case, escaped: a level is a word as the parsers read it, but an
+    // index (or a damaged one) may hold anything.
+    std::string upper(f.level_text);
+    for (char& c : upper) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+    append_json_string(out, upper);
   }
   auto id = [&out](std::string_view key, std::string_view value) {
     out += key;

@@ -99,6 +99,20 @@ void append_terminal_safe(std::string& out, std::string_view text) {
   }
 }
 
+void append_one_line(std::string& out, std::string_view text, bool terminal) {
+  for (;;) {
+    const std::size_t stop = text.find_first_of("\n\r\t");
+    const std::string_view part = text.substr(0, stop);
+    if (terminal)
+      append_terminal_safe(out, part);
+    else
+      out.append(part);
+    if (stop == std::string_view::npos) return;
+    out += text[stop] == '\n' ? "\\n" : text[stop] == '\r' ? "\\r" : "\\t";
+    text.remove_prefix(stop + 1);
+  }
+}
+
 void append_json_string(std::string& out, std::string_view text) {
   out += '"';
   std::size_t i = 0;

@@ -13,6 +13,12 @@ namespace tracegrep {
 /// before '\n' (CRLF) is dropped; everything else unsafe is written \xNN or \u{NNNN}.
 void append_terminal_safe(std::string& out, std::string_view text);
 
+/// Appends `text` kept on one line, for a table cell or a field of a row:
+/// '\n', '\r' and '\t' are written "\n", "\r" and "\t" (a backslash
+/// as it is), and with `terminal` the rest is made safe as
+/// append_terminal_safe does.
+void append_one_line(std::string& out, std::string_view text, bool terminal);
+
 /// Appends `text` as a JSON string, quotes included.
 void append_json_string(std::string& out, std::string_view text);
 

@@ -17,10 +17,11 @@ std::string ms(std::int64_t ns) {
   return fmt::format("{:.3f} ms", static_cast<double>(ns) / 1e6);
 }
 
+// Every field of a timeline or table stays on its line: ids, sources and
+// messages are untrusted and must not break a row or forge one.
 std::string safe_text(std::string_view s, const TextStyle& style) {
-  if (style.safety == Safety::kRaw) return std::string(s);
   std::string out;
-  append_terminal_safe(out, s);
+  append_one_line(out, s, style.safety == Safety::kTerminal);
   return out;
 }
 
@@ -43,12 +44,7 @@ void print_request_timeline(const timeline::Request& r, Output& out, const TextS
 void print_timeline_entries(const timeline::Request& r, Output& out, const TextStyle& style,
                             bool with_request) {
   const bool color = style.color == Color::kOn;
-  auto text = [&](std::string_view s) {
-    if (style.safety == Safety::kRaw) return std::string(s);
-    std::string safe;
-    append_terminal_safe(safe, s);
-    return safe;
-  };
+  auto text = [&](std::string_view s) { return safe_text(s, style); };
   std::size_t source_width = 0;
   for (const auto& s : r.sources) source_width = std::max(source_width, text(s).size());
   std::size_t request_width = 0;
@@ -211,8 +207,8 @@ void print_session(std::string_view session, const timeline::Summaries& requests
   out.write(fmt::format("\n{:<{}}  {}{}{}\n", "", label, "|",
                         std::string(bar_width > 2 ? bar_width - 2 : 0, '-'), "|"));
   for (const auto& r : requests) {
-    std::string line = fmt::format(
-        "{:<{}}  ", safe_text(r.request.empty() ? "none" : r.request, style).substr(0, label), label);
+    std::string line = fit_to_width(safe_text(r.request.empty() ? "none" : r.request, style), label);
+    line.append(label + 2 - display_width(line), ' ');
     if (r.start && first && span > 0) {
       const auto col = [&](const format::Timestamp& t) {
         const double f = static_cast<double>(timeline::diff_ns(*first, t)) / static_cast<double>(span);

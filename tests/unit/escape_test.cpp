@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "print/entry_json.hpp"
+
 using tracegrep::append_json_string;
 using tracegrep::append_terminal_safe;
 
@@ -44,4 +46,29 @@ TEST_CASE("json: escapes and invalid UTF-8", "[print]") {
   CHECK(json(std::string("\0", 1)) == R"("\u0000")");
   CHECK(json("é ✓") == "\"é ✓\"");
   CHECK(json("\xff ok \xc3") == R"("\ufffd ok \ufffd")");
+}
+
+TEST_CASE("one line: a table cell or a row's field never breaks its line", "[print]") {
+  auto line = [](std::string_view s, bool terminal) {
+    std::string out;
+    tracegrep::append_one_line(out, s, terminal);
+    return out;
+  };
+  CHECK(line("r1\nrequest r2", false) == "r1\\nrequest r2");
+  CHECK(line("a\tb\r\n", false) == "a\\tb\\r\\n");
+  CHECK(line("a\\nb", false) == "a\\nb");  // a backslash stays as it is
+  CHECK(line("plain é", true) == "plain é");
+  CHECK(line("\x1b[31mred\nnext\xe2\x80\xae", true) == "\\x1b[31mred\\nnext\\u{202e}");
+  CHECK(line("\x1b", false) == "\x1b");  // raw output keeps other bytes as they are
+}
+
+TEST_CASE("json: an entry's level is escaped like any other string", "[print]") {
+  // The parsers take only known level words; an index may hold anything.
+  std::string out;
+  tracegrep::EntryFields f{};
+  f.level_text = "in\"fo\x07";
+  f.message = "m";
+  f.file = "f";
+  tracegrep::append_entry_json(out, f);
+  CHECK(out.find(R"("level":"IN\"FO\u0007")") != std::string::npos);
 }
