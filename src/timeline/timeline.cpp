@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <limits>
 #include <mutex>
+#include <optional>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace tracegrep::timeline {
@@ -34,34 +36,43 @@ Request build_request(std::vector<Item> items) {
   Request r;
   // Clock trouble is found in each file's own order, before sorting.
   bool any_utc = false, any_naive = false;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    const Item& it = items[i];
+  std::unordered_map<std::size_t, const Item*> last_timed;  // by source
+  for (const Item& it : items) {
     if (!it.has_ts) continue;
     (it.ts.utc ? any_utc : any_naive) = true;
-    for (std::size_t j = i; j-- > 0;) {
-      if (items[j].source_index != it.source_index || !items[j].has_ts) continue;
-      if (it.ts < items[j].ts) {
-        r.notes.push_back(fmt::format("clock went back {} at {}:{}",
-                                      seconds_text(diff_ns(it.ts, items[j].ts)), it.source, it.line));
-      }
-      break;
+    const Item*& last = last_timed[it.source_index];
+    if (last && it.ts < last->ts) {
+      r.notes.push_back(
+          fmt::format("clock went back {} at {}:{}", seconds_text(diff_ns(it.ts, last->ts)), it.source, it.line));
     }
+    last = &it;
   }
   if (any_utc && any_naive) {
     r.notes.push_back(
         "some sources give a UTC offset and some do not; times without one are compared as written");
   }
   // An entry without a time takes the time of the entry before it in its
-  // file, so that it stays next to it.
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (items[i].has_ts) continue;
-    for (std::size_t j = i; j-- > 0;) {
-      if (items[j].source_index == items[i].source_index && items[j].has_ts) {
-        items[i].ts = items[j].ts;
-        break;
-      }
+  // file, so that it stays next to it; at the head of its file, the time of
+  // the entry after it; in a file without times, the earliest time there is.
+  std::optional<format::Timestamp> earliest;
+  for (const Item& it : items)
+    if (it.has_ts && (!earliest || it.ts < *earliest)) earliest = it.ts;
+  std::vector<char> placed(items.size(), 0);
+  std::unordered_map<std::size_t, format::Timestamp> borrowed;  // by source
+  auto borrow = [&](std::size_t i) {
+    Item& it = items[i];
+    if (it.has_ts) {
+      borrowed[it.source_index] = it.ts;
+    } else if (auto b = borrowed.find(it.source_index); !placed[i] && b != borrowed.end()) {
+      it.ts = b->second;
+      placed[i] = 1;
     }
-  }
+  };
+  for (std::size_t i = 0; i < items.size(); ++i) borrow(i);
+  borrowed.clear();
+  for (std::size_t i = items.size(); i-- > 0;) borrow(i);
+  for (std::size_t i = 0; i < items.size(); ++i)
+    if (!items[i].has_ts && !placed[i] && earliest) items[i].ts = *earliest;
   std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
     if (!(a.ts == b.ts)) return a.ts < b.ts;
     return a.source_index < b.source_index;
@@ -86,13 +97,19 @@ Request build_request(std::vector<Item> items) {
     return index(a) < index(b);
   });
   if (r.start && r.end) r.duration_ns = diff_ns(*r.start, *r.end);
+  // An entry without a time sits at the offset it borrowed, with no gap; a
+  // timed entry's gap is from the timed entry before it.
   std::int64_t largest = -1;
+  std::optional<std::int64_t> previous;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    const bool timed = items[i].has_ts && r.start;
-    r.offset_ns.push_back(timed ? diff_ns(*r.start, items[i].ts) : 0);
-    const std::int64_t gap = i == 0 ? 0 : r.offset_ns[i] - r.offset_ns[i - 1];
+    r.offset_ns.push_back(r.start ? std::max<std::int64_t>(0, diff_ns(*r.start, items[i].ts)) : 0);
+    std::int64_t gap = 0;
+    if (items[i].has_ts) {
+      if (previous) gap = r.offset_ns[i] - *previous;
+      previous = r.offset_ns[i];
+    }
     r.gap_ns.push_back(gap);
-    if (i > 0 && gap > largest && gap > 0) {
+    if (gap > largest && gap > 0) {
       largest = gap;
       r.largest_gap = i;
     }

@@ -42,8 +42,8 @@ struct Request {
   std::int64_t duration_ns = 0;
   format::Level highest = format::Level::kNone;
   std::vector<Item> items;                 ///< in time order
-  std::vector<std::int64_t> offset_ns;     ///< from start, per item (0 without a time)
-  std::vector<std::int64_t> gap_ns;        ///< since the previous item
+  std::vector<std::int64_t> offset_ns;     ///< from start, per item (one without a time: the time it borrowed)
+  std::vector<std::int64_t> gap_ns;        ///< since the previous timed item (0 without a time)
   std::optional<std::size_t> largest_gap;  ///< index of the item after the largest gap
   std::vector<std::string> notes;          ///< clock trouble, said plainly
 };

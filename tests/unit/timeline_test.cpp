@@ -7,6 +7,11 @@
 #include <limits>
 #include <vector>
 
+#include "print/escape.hpp"
+#include "print/output.hpp"
+#include "print/printers.hpp"
+#include "print/timeline_printer.hpp"
+
 using namespace tracegrep;
 using timeline::Item;
 
@@ -58,6 +63,26 @@ TEST_CASE("a clock step back is noted, gaps stay non-negative", "[timeline]") {
   CHECK(r.notes[0] == "clock went back 2.100 s at app.log:12");
   for (auto g : r.gap_ns) CHECK(g >= 0);
   CHECK(r.duration_ns == 3'100'000'000);
+}
+
+TEST_CASE("entries without a time: placed by their file's neighbours, gaps between timed entries", "[timeline]") {
+  // Year 1012 sorts before the epoch, where an untimed entry's empty time
+  // once fell: its offset 0 after later entries gave a negative gap, and
+  // the timed entry after it a gap from the start (found by timeline_fuzz).
+  const auto r = timeline::build_request({item("no time (head of a)", "a", 1, 1, "a head"),
+                                          item("1012-01-15 09:00:01", "a", 1, 2, "a1"),
+                                          item("1012-01-15 09:00:00", "b", 2, 1, "b1"),
+                                          item("no time", "b", 2, 2, "b traceback"),
+                                          item("1012-01-15 09:00:03", "b", 2, 3, "b2"),
+                                          item("no time", "c", 3, 1, "c, a file without times")});
+  std::vector<std::string> order;
+  for (const auto& it : r.items) order.push_back(it.message);
+  CHECK(order == std::vector<std::string>{"b1", "b traceback", "c, a file without times", "a head", "a1", "b2"});
+  CHECK(r.offset_ns == std::vector<std::int64_t>{0, 0, 0, 1'000'000'000, 1'000'000'000, 3'000'000'000});
+  CHECK(r.gap_ns == std::vector<std::int64_t>{0, 0, 0, 0, 1'000'000'000, 2'000'000'000});
+  REQUIRE(r.largest_gap);
+  CHECK(r.items[*r.largest_gap].message == "b2");
+  CHECK(r.duration_ns == 3'000'000'000);
 }
 
 TEST_CASE("sources with and without offsets are noted", "[timeline]") {
@@ -138,4 +163,38 @@ TEST_CASE("times at the extremes: durations, offsets and gaps never negative, ne
   format::parse_timestamp("1800-01-01 00:00:00,000000001", a);
   format::parse_timestamp("2024-01-01 00:00:00", b);
   CHECK(timeline::diff_ns(a, b) == (b.seconds - a.seconds) * 1'000'000'000 - 1);
+}
+
+TEST_CASE("printed timelines and tables: untrusted ids keep to their row, labels are cut at a character",
+          "[timeline]") {
+  // Found by fuzz/timeline_fuzz: a request id with '\n' broke the tables' rows,
+  // and the waterfall cut its label inside a UTF-8 sequence.
+  auto a = item("2024-01-15 10:00:00", "api.log", 0, 1, "first\nforged row");
+  a.request = "r1\nrequest r2";
+  auto b = item("2024-01-15 10:00:01", "api.log", 0, 2, "second");
+  b.request = "ééééééééééééé";  // 13 characters, 26 bytes: the label shows 10 columns
+  const std::vector<Item> items{a, b};
+  const auto summaries = timeline::summarize(items);
+  for (const Safety safety : {Safety::kRaw, Safety::kTerminal}) {
+    const TextStyle style{false, false, Color::kOff, safety, false};
+    std::string text;
+    {
+      Output out([&](std::string_view s) { text += s; });
+      print_session("s1", summaries, out, style, 60, 0);
+      print_requests_table(summaries, out, style, 0);
+      print_timeline_entries(timeline::build_request(items), out, style, true);
+    }
+    INFO(text);
+    CHECK(text.find("r1\\nrequest r2") != std::string::npos);
+    CHECK(text.find("\nrequest r2") == std::string::npos);
+    CHECK(text.find("first\\nforged row") != std::string::npos);
+    CHECK(text.find("ééééééééé…  ") != std::string::npos);  // 9 characters and the ellipsis
+    std::size_t i = 0;
+    char32_t cp = 0;
+    while (i < text.size()) {
+      const std::size_t n = utf8_sequence(std::string_view(text).substr(i), cp);
+      REQUIRE(n > 0);  // valid UTF-8 throughout
+      i += n;
+    }
+  }
 }
