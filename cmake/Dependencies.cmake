@@ -32,7 +32,7 @@ endif()
 # two are linked dynamically (libstdc++ is loaded by nearly every process
 # anyway), the rest stays static.
 add_library(tracegrep_deps INTERFACE)
-if(TRACEGREP_STATIC_DEPS AND NOT TRACEGREP_SANITIZE)
+if(TRACEGREP_STATIC_DEPS AND NOT TRACEGREP_SANITIZE AND NOT TRACEGREP_FUZZ)
   foreach(lib re2 sqlite3 z zstd)
     find_library(TRACEGREP_${lib}_A NAMES lib${lib}.a REQUIRED)
     target_link_libraries(tracegrep_deps INTERFACE ${TRACEGREP_${lib}_A})

@@ -1,16 +1,17 @@
 // libFuzzer: every line reader on untrusted bytes. Each input is read line
 // by line by the built-in layouts (text, JSON, logfmt) and, when its first
 // byte says so, by a --log-format layout; every entry's message, attributes
-// and --json object are built, and the JSON must be valid UTF-8 without raw
-// control characters. Crashes, leaks, UB and overreads are what it finds
-// (run under ASan and UBSan).
-//   tests/fuzz/run.sh [SECONDS]
+// and --json object are built, and the JSON must parse (simdjson: valid
+// UTF-8 too) without raw control characters. Crashes, leaks, UB and
+// overreads are what it finds too (run under ASan and UBSan).
+//   fuzz/run.sh layouts
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
 
+#include "fuzz_util.hpp"
 #include "parse/boundary.hpp"
 #include "parse/entry.hpp"
 #include "parse/header.hpp"
@@ -26,11 +27,6 @@ const tracegrep::log_format::Spec kFormats[] = {
      tracegrep::log_format::Style::kBrace},
     {"${asctime} $levelno $message", "%a %d %B %Y %I:%M:%S %p %z", tracegrep::log_format::Style::kDollar},
 };
-
-void check_json(const std::string& json) {
-  for (const char c : json)
-    if (static_cast<unsigned char>(c) < 0x20) std::abort();  // raw control bytes in JSON output
-}
 
 }  // namespace
 
@@ -55,7 +51,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     json.clear();
     tracegrep::append_entry_json(json, {h.has_ts, h.ts, tracegrep::shown_level(h), h.req, h.session, message,
                                         "fuzz", 1, attrs, false});
-    check_json(json);
+    json += "}\n";
+    tracegrep::fuzz::check_json_lines(json, "an entry's --json object");
   }
   return 0;
 }
