@@ -49,8 +49,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static simdjson::dom::parser parser;
   std::string_view back;
   const simdjson::padded_string padded(json);
-  check(parser.parse(padded).get(back) == simdjson::SUCCESS, "append_json_string wrote what is not a JSON string");
-  for (const char c : json) check(static_cast<unsigned char>(c) >= 0x20, "a raw control byte in a JSON string");
+  check(parser.parse(padded).get(back) == simdjson::SUCCESS,
+        "append_json_string wrote what is not a JSON string");
+  for (const char c : json)
+    check(static_cast<unsigned char>(c) >= 0x20, "a raw control byte in a JSON string");
   if (fuzz::valid_utf8(input)) check(back == input, "a JSON string does not read back as its text");
 
   std::string line;

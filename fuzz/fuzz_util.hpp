@@ -96,8 +96,8 @@ struct Recorded {
 class Recorder final : public EntrySink {
  public:
   Flow entry(const Entry& e) override {
-    entries.push_back({std::string(e.text), std::string(e.header->req), std::string(e.header->session), e.line,
-                       e.cut, e.header->has_ts});
+    entries.push_back({std::string(e.text), std::string(e.header->req), std::string(e.header->session),
+                       e.line, e.cut, e.header->has_ts});
     return Flow::kContinue;
   }
   std::vector<Recorded> entries;

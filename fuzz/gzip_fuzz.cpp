@@ -58,7 +58,8 @@ std::string compress(std::string_view text, fuzz::Bytes& cuts, std::vector<Membe
   std::string out;
   std::size_t done = 0;
   do {
-    const std::size_t n = cuts.empty() ? text.size() : std::min<std::size_t>(text.size(), cuts.byte() * 37 + 1);
+    const std::size_t n =
+        cuts.empty() ? text.size() : std::min<std::size_t>(text.size(), cuts.byte() * 37 + 1);
     z_stream z{};
     check(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK, "deflateInit2");
     std::vector<unsigned char> buf(deflateBound(&z, static_cast<uLong>(n)) + 32);

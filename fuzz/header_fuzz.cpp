@@ -24,7 +24,8 @@ using fuzz::check;
 namespace {
 
 bool inside(std::string_view part, std::string_view whole) {
-  return part.empty() || (part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size());
+  return part.empty() ||
+         (part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size());
 }
 
 void check_time(const format::Timestamp& ts, const char* what) {
@@ -53,7 +54,8 @@ void header(std::string_view line) {
   for (const std::string_view part : {h.level_text, h.tag, h.req, h.session, h.message, h.detail, h.line})
     check(inside(part, line), "parse_header: a view outside its line");
   check(h.field_count <= h.fields.size(), "parse_header: too many fields");
-  for (std::size_t i = 0; i < h.field_count; ++i) check(inside(h.fields[i], line), "parse_header: a field outside");
+  for (std::size_t i = 0; i < h.field_count; ++i)
+    check(inside(h.fields[i], line), "parse_header: a field outside");
   if (h.has_ts) check_time(h.ts, "parse_header: a time out of range");
 }
 

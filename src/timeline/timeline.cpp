@@ -42,8 +42,8 @@ Request build_request(std::vector<Item> items) {
     (it.ts.utc ? any_utc : any_naive) = true;
     const Item*& last = last_timed[it.source_index];
     if (last && it.ts < last->ts) {
-      r.notes.push_back(
-          fmt::format("clock went back {} at {}:{}", seconds_text(diff_ns(it.ts, last->ts)), it.source, it.line));
+      r.notes.push_back(fmt::format("clock went back {} at {}:{}", seconds_text(diff_ns(it.ts, last->ts)),
+                                    it.source, it.line));
     }
     last = &it;
   }

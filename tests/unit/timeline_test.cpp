@@ -65,19 +65,19 @@ TEST_CASE("a clock step back is noted, gaps stay non-negative", "[timeline]") {
   CHECK(r.duration_ns == 3'100'000'000);
 }
 
-TEST_CASE("entries without a time: placed by their file's neighbours, gaps between timed entries", "[timeline]") {
+TEST_CASE("entries without a time: placed by their file's neighbours, gaps between timed entries",
+          "[timeline]") {
   // Year 1012 sorts before the epoch, where an untimed entry's empty time
   // once fell: its offset 0 after later entries gave a negative gap, and
   // the timed entry after it a gap from the start (found by timeline_fuzz).
-  const auto r = timeline::build_request({item("no time (head of a)", "a", 1, 1, "a head"),
-                                          item("1012-01-15 09:00:01", "a", 1, 2, "a1"),
-                                          item("1012-01-15 09:00:00", "b", 2, 1, "b1"),
-                                          item("no time", "b", 2, 2, "b traceback"),
-                                          item("1012-01-15 09:00:03", "b", 2, 3, "b2"),
-                                          item("no time", "c", 3, 1, "c, a file without times")});
+  const auto r = timeline::build_request(
+      {item("no time (head of a)", "a", 1, 1, "a head"), item("1012-01-15 09:00:01", "a", 1, 2, "a1"),
+       item("1012-01-15 09:00:00", "b", 2, 1, "b1"), item("no time", "b", 2, 2, "b traceback"),
+       item("1012-01-15 09:00:03", "b", 2, 3, "b2"), item("no time", "c", 3, 1, "c, a file without times")});
   std::vector<std::string> order;
   for (const auto& it : r.items) order.push_back(it.message);
-  CHECK(order == std::vector<std::string>{"b1", "b traceback", "c, a file without times", "a head", "a1", "b2"});
+  CHECK(order ==
+        std::vector<std::string>{"b1", "b traceback", "c, a file without times", "a head", "a1", "b2"});
   CHECK(r.offset_ns == std::vector<std::int64_t>{0, 0, 0, 1'000'000'000, 1'000'000'000, 3'000'000'000});
   CHECK(r.gap_ns == std::vector<std::int64_t>{0, 0, 0, 0, 1'000'000'000, 2'000'000'000});
   REQUIRE(r.largest_gap);
