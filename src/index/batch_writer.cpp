@@ -35,7 +35,8 @@ void BatchWriter::work() {
 }
 
 void BatchWriter::write(Batch& batch, Chunk* open, std::int64_t seen) {
-  db::Transaction t(store_.database());
+  std::unique_ptr<db::Transaction> t = std::move(first_);
+  if (!t) t = std::make_unique<db::Transaction>(store_.database());
   if (file_.tail && (!open || *file_.tail != open->row.id)) {
     store_.delete_chunk(*file_.tail);  // last run's tail, read again now
     file_.tail.reset();
@@ -74,7 +75,7 @@ void BatchWriter::write(Batch& batch, Chunk* open, std::int64_t seen) {
   file_.tail = open ? std::optional<std::int64_t>(open->row.id) : std::nullopt;
   store_.update_file(file_);
   if (batch.layouts.total() > 0) store_.note_layout(file_.id, dominant_layout(batch.layouts));
-  t.commit();
+  t->commit();
 }
 
 std::string_view BatchWriter::compress(const Chunk& c) {

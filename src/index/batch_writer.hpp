@@ -22,7 +22,11 @@ namespace tracegrep::index {
 
 class BatchWriter {
  public:
-  BatchWriter(Store& store, FileRow& file) : store_(store), file_(file), thread_([this] { work(); }) {}
+  /// `first`, when given, is an open transaction that the first write
+  /// commits with its batch (it holds the new file's row: a run whose first
+  /// batch fails leaves no trace); unused, it rolls back.
+  BatchWriter(Store& store, FileRow& file, std::unique_ptr<db::Transaction> first)
+      : store_(store), file_(file), first_(std::move(first)), thread_([this] { work(); }) {}
   ~BatchWriter() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -91,6 +95,7 @@ class BatchWriter {
 
   Store& store_;
   FileRow& file_;
+  std::unique_ptr<db::Transaction> first_;
   Compressor compressor_;
   std::string packed_;
   std::mutex mutex_;

@@ -30,8 +30,9 @@ class Chunker final : public LineSink {
  public:
   using Clock = std::chrono::steady_clock;
   using Progress = std::function<void(std::int64_t done)>;
+  /// `first`: the transaction the first batch commits (BatchWriter), or null.
   Chunker(Store& store, FileRow& file, std::size_t max_entry, bool live, IngestTotals& totals,
-          Progress progress)
+          Progress progress, std::unique_ptr<db::Transaction> first)
       : max_entry_(max_entry),
         live_(live),
         totals_(totals),
@@ -41,7 +42,7 @@ class Chunker final : public LineSink {
         last_commit_(Clock::now()),
         progress_(std::move(progress)),
         reported_(offset_),
-        writer_(store, file) {
+        writer_(store, file, std::move(first)) {
     start_chunk();
   }
 

@@ -122,6 +122,9 @@ Error Ingester::add(const std::string& path) {
   const bool plain_file = !live && !gzip;
   if (known && plain_file && st.st_size < known->seen) known.reset();  // replaced: new content
   FileRow file;
+  // A new file's row is written with its first batch, in one transaction:
+  // a run that fails there (a damaged index, a full disk) leaves no trace.
+  std::unique_ptr<db::Transaction> first;
   if (known) {
     file = *known;
     file.path = path;
@@ -132,12 +135,11 @@ Error Ingester::add(const std::string& path) {
       return {};
     }
   } else {
-    db::Transaction t(store_.database());
+    first = std::make_unique<db::Transaction>(store_.database());
     file.id = store_.add_file(path, static_cast<std::int64_t>(head.size()), fingerprint(head));
     file.path = path;
     file.fp_len = static_cast<std::int64_t>(head.size());
     file.fp = fingerprint(head);
-    t.commit();
   }
   if (static_cast<std::size_t>(file.fp_len) < head.size()) {
     file.fp_len = static_cast<std::int64_t>(head.size());  // a longer, surer fingerprint
@@ -168,7 +170,7 @@ Error Ingester::add(const std::string& path) {
     const std::int64_t total = plain_file ? static_cast<std::int64_t>(st.st_size) : -1;
     progress = [this, &path, total](std::int64_t done) { options_.progress(path, done, total); };
   }
-  Chunker chunker(store_, file, options_.max_entry, live, totals_, std::move(progress));
+  Chunker chunker(store_, file, options_.max_entry, live, totals_, std::move(progress), std::move(first));
   NoSink idle;
   LineFeeder feeder(chunker, idle, options_.max_entry);
   const FeedOutcome outcome = feeder.run(*input);

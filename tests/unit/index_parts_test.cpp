@@ -115,7 +115,7 @@ TEST_CASE("the chunker: chunks of whole entries, every entry once, postings that
   std::string log;
   std::map<std::string, std::size_t> entries_of;  // session -> entries
   {
-    Chunker chunker(store, file, std::size_t{1} << 20, false, totals, {});
+    Chunker chunker(store, file, std::size_t{1} << 20, false, totals, {}, nullptr);
     for (int i = 0; i < 20000; ++i) {
       const std::string session = fmt::format("s{}", i % 37);
       std::string entry =
