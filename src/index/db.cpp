@@ -4,12 +4,18 @@
 
 #include <cstring>
 
+#include "index/page_checksums.hpp"
+
 namespace tracegrep::db {
 namespace {
 
 [[noreturn]] void fail(sqlite3* db, int rc) {
   const int code = db ? sqlite3_extended_errcode(db) : rc;
   std::string what = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  if (code == SQLITE_IOERR_DATA) {
+    throw Error(code, "the page at byte " + std::to_string(last_damaged_page()) +
+                          " is damaged (its checksum does not match)");
+  }
   // "disk I/O error" alone does not say that the disk is full.
   const int os = db ? sqlite3_system_errno(db) : 0;
   if (os != 0 &&
@@ -29,7 +35,7 @@ Error Error::failed(const std::string& what) { return Error(SQLITE_ERROR, what);
 
 bool Error::corrupt() const {
   const int primary = code_ & 0xff;
-  return primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT;
+  return primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT || code_ == SQLITE_IOERR_DATA;
 }
 
 bool Error::busy() const {
@@ -50,7 +56,7 @@ Database::Database(const std::string& path, OpenMode mode) {
       flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
       break;
   }
-  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, checksum_vfs());
   if (rc != SQLITE_OK) {
     const std::string what = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     const int code = db_ ? sqlite3_extended_errcode(db_) : rc;

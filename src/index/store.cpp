@@ -9,6 +9,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "index/page_checksums.hpp"
+
 namespace tracegrep::index {
 namespace {
 
@@ -203,7 +205,9 @@ void create_index(const std::string& path) {
     db::Database d(tmp, db::OpenMode::kCreate);
     // Journal mode is chosen before the first write: WAL lets queries read
     // while `index` writes, and survives a crash at any point.
-    d.exec("PRAGMA page_size=16384; PRAGMA journal_mode=WAL");
+    d.exec("PRAGMA page_size=16384");
+    db::reserve_page_checksums(d.handle());  // index/page_checksums.hpp
+    d.exec("PRAGMA journal_mode=WAL");
     db::Transaction t(d);
     d.exec(kSchema);
     d.exec(kSummarySchema);

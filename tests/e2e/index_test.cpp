@@ -13,6 +13,7 @@
 #include <set>
 #include <thread>
 
+#include "support/index_edit.hpp"
 #include "support/subprocess.hpp"
 
 using namespace tracegrep::test;
@@ -238,12 +239,7 @@ TEST_CASE("what is not a tracegrep index is refused and left as it was", "[e2e][
   }
   check_refused(tmp.path("other.db"), "another SQLite database");
   REQUIRE(index(tmp.path("newer.db"), {testdata("app.log")}).status == 0);
-  {
-    sqlite3* d = nullptr;
-    sqlite3_open(tmp.path("newer.db").c_str(), &d);
-    sqlite3_exec(d, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA user_version=99;", nullptr, nullptr, nullptr);
-    sqlite3_close(d);
-  }
+  edit_index(tmp.path("newer.db"), "PRAGMA user_version=99");
   check_refused(tmp.path("newer.db"), "written by a newer tracegrep");
   // A truncated copy of a real index.
   REQUIRE(index(tmp.path("real.db"), {testdata("app.log"), testdata("worker.log")}).status == 0);
@@ -394,7 +390,8 @@ TEST_CASE("private by default: a new index, its WAL and lock files, and the defa
 namespace {
 
 // Flips one bit in the middle of chunk `id`'s compressed bytes, through
-// SQLite: the pages stay valid (integrity_check passes), the chunk does not.
+// SQLite: the pages stay valid (integrity_check passes, their checksums are
+// set again), the chunk does not.
 void damage_chunk(const std::string& db, std::int64_t id) {
   sqlite3* h = nullptr;
   REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
@@ -411,7 +408,9 @@ void damage_chunk(const std::string& db, std::int64_t id) {
   sqlite3_bind_int64(s, 2, id);
   REQUIRE(sqlite3_step(s) == SQLITE_DONE);
   sqlite3_finalize(s);
+  sqlite3_exec(h, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
   sqlite3_close(h);
+  reseal_page_checksums(db);
 }
 
 std::set<std::string> lines_set(const std::string& text) {
@@ -462,17 +461,63 @@ TEST_CASE("a damaged chunk is found by its checksum: named, left out, never read
   CHECK(run_tracegrep({"index", "--check", "--db", db}).status == 0);
   CHECK(run_tracegrep({"--db", db, "-e", "a", "--no-filename"}).out == scan.out);
   // Postings that lost an id are found too: a query by it would miss entries.
-  sqlite3* h = nullptr;
-  REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(h,
-                       "DELETE FROM postings WHERE (kind, key) IN "
-                       "(SELECT kind, key FROM postings WHERE kind = 1 LIMIT 1)",
-                       nullptr, nullptr, nullptr) == SQLITE_OK);
-  REQUIRE(sqlite3_changes(h) == 1);
-  sqlite3_close(h);
+  edit_index(db,
+             "DELETE FROM postings WHERE (kind, key) IN "
+             "(SELECT kind, key FROM postings WHERE kind = 1 LIMIT 1)");
   const Result lost = run_tracegrep({"index", "--check", "--db", db});
   CHECK(lost.status == 2);
   CHECK(lost.err.find("holds it, its postings do not say so") != std::string::npos);
+}
+
+TEST_CASE("a damaged page is found by its checksum, whatever table it holds: an error, never another answer",
+          "[e2e][index]") {
+  // SQLite checks structure, not content: a flipped byte in a posting list
+  // or a summary row once read back as another id or number, exit 0.
+  TempDir tmp;
+  const std::string db = tmp.path("i.db"), copy = tmp.path("copy.db");
+  REQUIRE(index(db, {testdata("app.log"), testdata("worker.log")}).status == 0);
+  const std::string intact = read_file(db);
+  REQUIRE(static_cast<unsigned char>(intact[20]) == 8);  // 8 reserved bytes a page: the checksum
+  const std::size_t page = 16384;
+  REQUIRE(intact.size() % page == 0);
+  const std::vector<std::vector<std::string>> queries = {{"-s", "12345678"},
+                                                         {"-r", "a1b2c3d4"},
+                                                         {"requests", "--slowest", "3"},
+                                                         {"sessions"},
+                                                         {"index", "--status"}};
+  std::vector<Result> reference;
+  auto ask = [](const std::string& d, const std::vector<std::string>& q) {
+    return run_tracegrep(concat(q, {"--db", d}));
+  };
+  for (const auto& q : queries) reference.push_back(ask(db, q));
+  std::vector<int> refused(queries.size(), 0);
+  for (std::size_t at = page; at < intact.size(); at += page) {
+    std::string bytes = intact;
+    bytes[at + page / 3] = static_cast<char>(bytes[at + page / 3] ^ 0x08);
+    write_file(copy, bytes);
+    const std::string named = "the page at byte " + std::to_string(at) + " is damaged";
+    for (std::size_t i = 0; i < queries.size(); ++i) {
+      Result r = ask(copy, queries[i]);
+      INFO("page at " << at << ", tracegrep " << fmt::format("{}", fmt::join(queries[i], " ")) << "\n"
+                      << r.out << r.err);
+      if (r.status == 2) {
+        CHECK(r.err.find(named) != std::string::npos);
+        ++refused[i];
+      } else {
+        for (std::size_t p = 0; (p = r.out.find(copy, p)) != std::string::npos;)
+          r.out.replace(p, copy.size(), db);
+        CHECK(r.status == reference[i].status);
+        CHECK(r.out == reference[i].out);
+      }
+    }
+    const Result check = run_tracegrep({"index", "--check", "--db", copy});
+    INFO(check.err);
+    CHECK(check.status == 2);
+    CHECK(check.err.find(named) != std::string::npos);
+    CHECK(read_file(copy) == bytes);  // read-only: the bytes stay
+  }
+  // Every query read some page that, damaged, it refused.
+  for (std::size_t i = 0; i < queries.size(); ++i) CHECK(refused[i] > 0);
 }
 
 TEST_CASE("index warns when the index lets users read a log they cannot", "[e2e][index]") {

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <thread>
 
+#include "support/index_edit.hpp"
 #include "support/subprocess.hpp"
 
 using namespace tracegrep::test;
@@ -21,17 +22,6 @@ namespace {
 
 void generate(const std::string& path, const std::string& args) {
   REQUIRE(run("/bin/sh", {"-c", fmt::format("'{}' {} > '{}'", TRACEGREP_LOGGEN, args, path)}).status == 0);
-}
-
-void sql(const std::string& db, const std::string& statement) {
-  sqlite3* h = nullptr;
-  REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
-  char* error = nullptr;
-  const int rc = sqlite3_exec(h, statement.c_str(), nullptr, nullptr, &error);
-  INFO((error ? error : ""));
-  sqlite3_free(error);
-  sqlite3_close(h);
-  REQUIRE(rc == SQLITE_OK);
 }
 
 const std::vector<std::vector<std::string>> kQueries = {
@@ -107,7 +97,7 @@ TEST_CASE("requests and sessions from the index's summaries print what the entri
     // They are answered from the summaries, not from the entries: with the
     // chunks gone, the requests are still listed (an -s lookup is not).
     const Result before = run_tracegrep({"requests", "--slowest", "5", "--db", db});
-    sql(db, "DELETE FROM chunks");
+    edit_index(db, "DELETE FROM chunks");
     const Result after = run_tracegrep({"requests", "--slowest", "5", "--db", db});
     CHECK(after.status == 0);
     CHECK(after.out == before.out);
