@@ -37,8 +37,16 @@ void BatchWriter::work() {
 void BatchWriter::write(Batch& batch, Chunk* open, std::int64_t seen) {
   std::unique_ptr<db::Transaction> t = std::move(first_);
   if (!t) t = std::make_unique<db::Transaction>(store_.database());
-  if (file_.tail && (!open || *file_.tail != open->row.id)) {
-    store_.delete_chunk(*file_.tail);  // last run's tail, read again now
+  // The tail written last time: still open (rewritten below), closed since
+  // (in this batch, rewritten whole below), or last run's, read again now
+  // and replaced. Deleting it when it is in this batch lost it: its update
+  // found no row (every 256 KiB of a live input).
+  if (file_.tail) {
+    const std::int64_t tail = *file_.tail;
+    const bool rewritten =
+        (open && open->row.id == tail) || std::any_of(batch.chunks.begin(), batch.chunks.end(),
+                                                      [&](const Chunk& c) { return c.row.id == tail; });
+    if (!rewritten) store_.delete_chunk(tail);
     file_.tail.reset();
   }
   std::vector<Post> posts;

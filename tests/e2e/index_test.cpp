@@ -214,6 +214,33 @@ TEST_CASE("standard input is indexed live, committed at least once a second", "[
   CHECK(query(db, {"-c", "--no-filename"}).out == "3\n");
 }
 
+TEST_CASE("a live input's tail chunk that fills up and closes keeps its entries", "[e2e][index]") {
+  // The tail written at one commit closed at a later one, and that batch
+  // deleted it as a stale tail before rewriting it: 256 KiB of entries lost
+  // every 256 KiB of a pipe, --check silent (found by bench/index-pipe.py).
+  TempDir tmp;
+  const std::string db = tmp.path("i.db");
+  Live p(TRACEGREP_BIN, {"index", "-q", "--db", db, "-"});
+  std::string first, rest;
+  for (int i = 0; i < 1000; ++i) first += entry(i);
+  for (int i = 1000; i < 6000; ++i) rest += entry(i);
+  REQUIRE(first.size() < (std::size_t{256} << 10));  // all in the open chunk, written as the tail
+  REQUIRE(first.size() + rest.size() > (std::size_t{400} << 10));  // which then closes
+  p.write(first);
+  std::string seen;
+  for (int i = 0; i < 100 && seen != "1000\n"; ++i) {
+    std::this_thread::sleep_for(50ms);
+    seen = query(db, {"-c", "--no-filename"}).out;
+  }
+  REQUIRE(seen == "1000\n");  // the tail is committed
+  p.write(rest);
+  REQUIRE(p.wait() == 0);
+  CHECK(query(db, {"-c", "--no-filename"}).out == "6000\n");
+  const Result check = run_tracegrep({"index", "--check", "--db", db});
+  INFO(check.err);
+  CHECK(check.status == 0);
+}
+
 TEST_CASE("what is not a tracegrep index is refused and left as it was", "[e2e][index]") {
   TempDir tmp;
   auto check_refused = [&](const std::string& path, const std::string& why) {
