@@ -122,6 +122,7 @@ int check_command(const std::string& path, Reporter& reporter) {
     if (r.postings_missing > listed)
       reporter.error(path, Error::condition(fmt::format("{} more ids not in their postings",
                                                         r.postings_missing - listed)));
+    for (const std::string& c : r.coverage) reporter.error(path, Error::condition(safe_name(c)));
     if (r.ok()) {
       reporter.say(
           fmt::format("{}: no damage: SQLite's integrity check, {} of {} decompressed and checked, "
@@ -136,6 +137,10 @@ int check_command(const std::string& path, Reporter& reporter) {
                                                 path, f));
     if (r.postings_missing > 0)
       reporter.notice(path, "the postings miss ids their chunks hold: index the logs again into a new index");
+    if (!r.coverage.empty())
+      reporter.notice(path,
+                      "entries were lost with the chunks that held them: index the logs again into a new "
+                      "index");
     if (!r.sqlite.empty())
       reporter.notice(path, "SQLite finds the database itself damaged: remove it and index the logs again");
     return kExitError;

@@ -1,9 +1,13 @@
 #include "index/check.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "index/chunk.hpp"
+#include "parse/assembler.hpp"
 
 namespace tracegrep::index {
 
@@ -27,6 +31,14 @@ CheckReport check(Store& store) {
   std::map<std::pair<Kind, std::string>, std::vector<std::int64_t>> held;  // id -> its chunks, ascending
   Unpacker unpacker;
   std::string raw;
+  // Where each chunk lies in its file: its bytes, and whether its last entry
+  // may have been cut at the entry limit (then its stored bytes are fewer
+  // than the file's, and the next chunk starts further on).
+  struct Span {
+    std::int64_t file, offset, end, id, line;
+    bool may_be_cut;
+  };
+  std::vector<Span> spans;
   store.for_each_chunk(nullptr, [&](const ChunkRow& row, std::string_view packed) {
     ++report.chunks;
     try {
@@ -36,8 +48,10 @@ CheckReport check(Store& store) {
       return;
     }
     std::int64_t entries = 0;
-    for_each_entry_header(raw, [&](const Header& h, std::size_t) {
+    std::size_t last_start = 0;
+    for_each_entry_header(raw, [&](const Header& h, std::size_t at) {
       ++entries;
+      last_start = at;
       for (const auto& [kind, id] :
            {std::pair{Kind::kSession, h.session}, std::pair{Kind::kRequest, h.req}}) {
         if (id.empty()) continue;
@@ -46,7 +60,34 @@ CheckReport check(Store& store) {
       }
     });
     if (entries != row.entries) report.miscount.push_back(named(row));
+    spans.push_back({row.file, row.offset, row.offset + static_cast<std::int64_t>(raw.size()), row.id,
+                     row.line, raw.size() - last_start > kMinMaxEntry});
   });
+  // A file's chunks follow one another: a gap is entries lost, an overlap
+  // entries held twice (a chunk lost and its id given to the next one would
+  // pass every other check).
+  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) {
+    return std::tie(a.file, a.offset) < std::tie(b.file, b.offset);
+  });
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    const Span& c = spans[i];
+    const Span* before = i > 0 && spans[i - 1].file == c.file ? &spans[i - 1] : nullptr;
+    const std::int64_t expected = before ? before->end : 0;
+    const bool gap = c.offset > expected && !(before && before->may_be_cut);
+    if (gap || c.offset < expected) {
+      const auto p = paths.find(c.file);
+      report.coverage.push_back(
+          fmt::format("{}: bytes {}-{} are in no chunk (entries lost) before chunk {} "
+                      "(from line {})",
+                      p == paths.end() ? "?" : p->second, expected, c.offset, c.id, c.line));
+      if (c.offset < expected) {
+        report.coverage.back() = fmt::format(
+            "{}: chunk {} (from line {}) holds bytes {}-{} that the chunk "
+            "before it holds too (entries doubled)",
+            p == paths.end() ? "?" : p->second, c.id, c.line, c.offset, expected);
+      }
+    }
+  }
   // Every id a chunk holds leads to that chunk.
   std::vector<std::int64_t> found;
   for (const auto& [key, chunks] : held) {

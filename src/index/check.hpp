@@ -22,8 +22,12 @@ struct CheckReport {
   /// miss those entries): the first few, and how many in all.
   std::vector<std::string> postings;
   std::int64_t postings_missing = 0;
+  /// Bytes of a file in no chunk, or in two (entries lost or doubled).
+  std::vector<std::string> coverage;
   std::int64_t chunks = 0, files = 0, ids = 0;
-  bool ok() const { return sqlite.empty() && damaged.empty() && miscount.empty() && postings_missing == 0; }
+  bool ok() const {
+    return sqlite.empty() && damaged.empty() && miscount.empty() && postings_missing == 0 && coverage.empty();
+  }
 };
 
 /// Checks the index. Throws db::Error when SQLite cannot read it at all.

@@ -572,6 +572,18 @@ void Store::chunks_for(Kind kind, std::string_view key, bool prefix, std::vector
   s.reset();
 }
 
+void Store::for_each_posting(
+    const std::function<void(std::int64_t kind, std::string_view key, std::int64_t batch,
+                             const std::vector<std::int64_t>& chunks)>& fn) {
+  db::Statement s(*db_, "SELECT kind, key, batch, chunks FROM postings");
+  std::vector<std::int64_t> ids;
+  while (s.step()) {
+    ids.clear();
+    if (!decode_ids(s.blob(3), ids)) throw db::Error::damaged("malformed posting list");
+    fn(s.integer(0), s.text(1), s.integer(2), ids);
+  }
+}
+
 void Store::drop_from_postings(const std::unordered_set<std::int64_t>& gone) {
   struct Change {
     std::int64_t kind;
@@ -580,25 +592,19 @@ void Store::drop_from_postings(const std::unordered_set<std::int64_t>& gone) {
     std::string chunks;  // empty: the posting goes
   };
   std::vector<Change> changes;
-  {
-    db::Statement s(*db_, "SELECT kind, key, batch, chunks FROM postings");
-    std::vector<std::int64_t> ids;
-    while (s.step()) {
-      ids.clear();
-      if (!decode_ids(s.blob(3), ids)) throw db::Error::damaged("malformed posting list");
-      const auto kept =
-          std::count_if(ids.begin(), ids.end(), [&](std::int64_t id) { return !gone.count(id); });
-      if (kept == static_cast<std::ptrdiff_t>(ids.size())) continue;
-      Change c{s.integer(0), std::string(s.text(1)), s.integer(2), {}};
-      std::int64_t prev = 0;
-      for (const std::int64_t id : ids) {
-        if (gone.count(id)) continue;
-        put_varint(c.chunks, static_cast<std::uint64_t>(id - prev));
-        prev = id;
-      }
-      changes.push_back(std::move(c));
+  for_each_posting([&](std::int64_t kind, std::string_view key, std::int64_t batch,
+                       const std::vector<std::int64_t>& ids) {
+    const auto kept = std::count_if(ids.begin(), ids.end(), [&](std::int64_t id) { return !gone.count(id); });
+    if (kept == static_cast<std::ptrdiff_t>(ids.size())) return;
+    Change c{kind, std::string(key), batch, {}};
+    std::int64_t prev = 0;
+    for (const std::int64_t id : ids) {
+      if (gone.count(id)) continue;
+      put_varint(c.chunks, static_cast<std::uint64_t>(id - prev));
+      prev = id;
     }
-  }
+    changes.push_back(std::move(c));
+  });
   db::Statement del(*db_, "DELETE FROM postings WHERE kind = ? AND key = ? AND batch = ?");
   db::Statement put(*db_, "UPDATE postings SET chunks = ? WHERE kind = ? AND key = ? AND batch = ?");
   for (const Change& c : changes) {

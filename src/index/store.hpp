@@ -138,6 +138,9 @@ class Store {
   /// The layout recorded for a file, or empty (an index written before).
   std::string file_layout(std::int64_t file);
 
+  /// Every posting row, its chunk ids decoded (index --check).
+  void for_each_posting(const std::function<void(std::int64_t kind, std::string_view key, std::int64_t batch,
+                                                 const std::vector<std::int64_t>& chunks)>& fn);
   // retention (index/forget.hpp)
   /// Takes the ids of `gone` chunks out of every posting (a posting left
   /// empty goes).
