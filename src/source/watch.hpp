@@ -1,0 +1,50 @@
+// source/: what wakes a followed file. One inotify instance and one thread
+// for the whole process watch every followed file and the directory its
+// name is in; a FileWatch wakes when either changes (data written, the
+// file truncated, renamed, replaced or created), as tail -F reacts, within
+// the writer's pause rather than at the next poll. Where inotify cannot be
+// had (no instance or watch left), a FileWatch polls every kPollMs; on a
+// network file system (whose other hosts' writes inotify does not see),
+// every kRemotePollMs; elsewhere it still looks every kSafetyPollMs.
+#pragma once
+
+#include <condition_variable>
+#include <mutex>
+#include <string>
+
+namespace tracegrep {
+
+inline constexpr int kPollMs = 50;
+inline constexpr int kRemotePollMs = 250;
+inline constexpr int kSafetyPollMs = 5000;
+
+class FileWatch {
+ public:
+  explicit FileWatch(std::string path);
+  ~FileWatch();
+  FileWatch(const FileWatch&) = delete;
+  FileWatch& operator=(const FileWatch&) = delete;
+
+  /// Watches the file the name now points at (after it was opened again).
+  void rearm();
+  /// Returns when something changed since the last call, or after at most
+  /// `timeout_ms` (and at most the poll interval).
+  void wait(int timeout_ms);
+  /// True when inotify watches the file (false: polling).
+  bool notified() const { return file_wd_ >= 0; }
+
+  /// For the hub: something changed.
+  void wake();
+
+ private:
+  std::string path_;
+  std::string dir_;
+  int file_wd_ = -1;
+  int dir_wd_ = -1;
+  bool remote_ = false;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool changed_ = false;
+};
+
+}  // namespace tracegrep
