@@ -123,12 +123,17 @@ int check_command(const std::string& path, Reporter& reporter) {
       reporter.error(path, Error::condition(fmt::format("{} more ids not in their postings",
                                                         r.postings_missing - listed)));
     for (const std::string& c : r.coverage) reporter.error(path, Error::condition(safe_name(c)));
+    for (const std::string& m : r.summary) reporter.error(path, Error::condition(safe_name(m)));
+    if (r.summaries_wrong > static_cast<std::int64_t>(r.summary.size()))
+      reporter.error(path, Error::condition(
+                               fmt::format("{} more summaries disagree with their entries",
+                                           r.summaries_wrong - static_cast<std::int64_t>(r.summary.size()))));
     if (r.ok()) {
       reporter.say(
           fmt::format("{}: no damage: SQLite's integrity check, {} of {} decompressed and checked, "
-                      "the postings of {} complete",
+                      "the postings of {} complete, {} as their entries give them",
                       safe_name(path), plural(r.chunks, "chunk", "chunks"), plural(r.files, "file", "files"),
-                      plural(r.ids, "id", "ids")));
+                      plural(r.ids, "id", "ids"), plural(r.summaries, "summary", "summaries")));
       return kExitMatch;
     }
     for (const std::string& f : files)
@@ -137,6 +142,8 @@ int check_command(const std::string& path, Reporter& reporter) {
                                                 path, f));
     if (r.postings_missing > 0)
       reporter.notice(path, "the postings miss ids their chunks hold: index the logs again into a new index");
+    if (r.summaries_wrong > 0)
+      reporter.notice(path, "the summaries disagree with the entries: index the logs again into a new index");
     if (!r.coverage.empty())
       reporter.notice(path,
                       "entries were lost with the chunks that held them: index the logs again into a new "

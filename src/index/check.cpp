@@ -4,12 +4,60 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "index/chunk.hpp"
+#include "index/summary.hpp"
 #include "parse/assembler.hpp"
 
 namespace tracegrep::index {
+
+namespace {
+
+bool same(const Sum& a, const Sum& b, bool session) {
+  return a.request == b.request && a.session == b.session && a.first == b.first && a.last == b.last &&
+         a.entries == b.entries && a.errors == b.errors && a.highest == b.highest && a.message == b.message &&
+         a.files == b.files && (session ? a.requests == b.requests : a.mixed == b.mixed);
+}
+
+std::string describe(const Sum& s) {
+  return fmt::format("{} entries, {} errors, {} files, first message \"{}\"", s.entries, s.errors,
+                     s.files.size(), s.message.substr(0, 40));
+}
+
+// The stored summaries, with the tails merged in (what requests and
+// sessions print), against the same computed from the chunks.
+void check_summaries(Store& store, MemoryRows& computed, const std::vector<Parts>& tails,
+                     CheckReport& report) {
+  for (const Parts& t : tails) t.for_each([&](const Sum& part) { apply(computed, part); });
+  SummaryView stored(store);
+  auto compare = [&](const char* kind, std::unordered_map<std::string, Sum>& want, const Sum& got,
+                     const std::string& key) {
+    ++report.summaries;
+    const auto it = want.find(key);
+    if (it == want.end()) {
+      if (++report.summaries_wrong <= 10)
+        report.summary.push_back(fmt::format("{} {}: a summary, and no entry in the chunks", kind, key));
+      return;
+    }
+    if (!same(it->second, got, kind[0] == 's') && ++report.summaries_wrong <= 10)
+      report.summary.push_back(fmt::format("{} {}: the summary says {}; the chunks hold {}", kind, key,
+                                           describe(got), describe(it->second)));
+    want.erase(it);
+  };
+  stored.for_each_request([&](const Sum& s) { compare("request", computed.requests, s, s.request); });
+  stored.for_each_session([&](const Sum& s) { compare("session", computed.sessions, s, s.session); });
+  for (const auto* left : {&computed.requests, &computed.sessions}) {
+    for (const auto& [key, s] : *left) {
+      if (++report.summaries_wrong <= 10)
+        report.summary.push_back(fmt::format("{} {}: in the chunks, and no summary",
+                                             left == &computed.requests ? "request" : "session", key));
+    }
+  }
+}
+
+}  // namespace
 
 CheckReport check(Store& store) {
   CheckReport report;
@@ -39,6 +87,15 @@ CheckReport check(Store& store) {
     bool may_be_cut;
   };
   std::vector<Span> spans;
+  // The summaries again, from the chunks, as ingest builds them: each
+  // closed chunk's parts merged into the rows in turn (a Parts holds one
+  // file's entries), each file's tail merged in after, as a query sees it.
+  std::set<std::int64_t> tails;
+  for (const FileRow& f : files)
+    if (f.tail) tails.insert(*f.tail);
+  MemoryRows computed(nullptr);
+  Parts closed;
+  std::vector<Parts> tail_parts;
   store.for_each_chunk(nullptr, [&](const ChunkRow& row, std::string_view packed) {
     ++report.chunks;
     try {
@@ -49,9 +106,13 @@ CheckReport check(Store& store) {
     }
     std::int64_t entries = 0;
     std::size_t last_start = 0;
+    const bool tail = tails.count(row.id) != 0;
+    if (tail) tail_parts.emplace_back();
+    Parts& parts = tail ? tail_parts.back() : closed;
     for_each_entry_header(raw, [&](const Header& h, std::size_t at) {
       ++entries;
       last_start = at;
+      parts.add(h, row.file, row.offset + static_cast<std::int64_t>(at));
       for (const auto& [kind, id] :
            {std::pair{Kind::kSession, h.session}, std::pair{Kind::kRequest, h.req}}) {
         if (id.empty()) continue;
@@ -60,9 +121,14 @@ CheckReport check(Store& store) {
       }
     });
     if (entries != row.entries) report.miscount.push_back(named(row));
+    if (!tail) {
+      apply(computed, closed);
+      closed.clear();
+    }
     spans.push_back({row.file, row.offset, row.offset + static_cast<std::int64_t>(raw.size()), row.id,
                      row.line, raw.size() - last_start > kMinMaxEntry});
   });
+  if (store.has_summaries()) check_summaries(store, computed, tail_parts, report);
   // A file's chunks follow one another: a gap is entries lost, an overlap
   // entries held twice (a chunk lost and its id given to the next one would
   // pass every other check).

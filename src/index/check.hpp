@@ -22,11 +22,16 @@ struct CheckReport {
   /// miss those entries): the first few, and how many in all.
   std::vector<std::string> postings;
   std::int64_t postings_missing = 0;
+  /// Summaries that disagree with the entries in the chunks: the first few,
+  /// how many in all, of how many.
+  std::vector<std::string> summary;
+  std::int64_t summaries_wrong = 0, summaries = 0;
   /// Bytes of a file in no chunk, or in two (entries lost or doubled).
   std::vector<std::string> coverage;
   std::int64_t chunks = 0, files = 0, ids = 0;
   bool ok() const {
-    return sqlite.empty() && damaged.empty() && miscount.empty() && postings_missing == 0 && coverage.empty();
+    return sqlite.empty() && damaged.empty() && miscount.empty() && postings_missing == 0 &&
+           coverage.empty() && summaries_wrong == 0;
   }
 };
 

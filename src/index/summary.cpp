@@ -226,36 +226,35 @@ class StoredRows final : public SumRows {
 std::unique_ptr<SumRows> stored_rows(Store& store) { return std::make_unique<StoredRows>(store); }
 
 // The tails' parts merged over the stored rows, in memory.
-struct SummaryView::Overlay final : SumRows {
-  explicit Overlay(Store& s) : store(s) {}
-  std::optional<Sum> request(const std::string& id) override {
-    if (const auto it = requests.find(id); it != requests.end()) return it->second;
-    return store.find_sum(Store::Table::kRequests, id);
-  }
-  bool add_request(const Sum& s) override {
-    if (request(s.request)) return false;
-    Sum& kept = requests[s.request];
-    kept = s;
-    kept.row = 0;  // not in the store: counted as a request of its own
-    return true;
-  }
-  void save_request(Sum& s) override { requests[s.request] = s; }
-  std::optional<Sum> session(const std::string& id) override {
-    if (const auto it = sessions.find(id); it != sessions.end()) return it->second;
-    return store.find_sum(Store::Table::kSessions, id);
-  }
-  void save_session(Sum& s) override { sessions[s.session] = s; }
-  bool has_pair(const std::string& r, const std::string& s) override {
-    return pairs.count({r, s}) != 0 || store.has_pair(r, s);
-  }
-  void add_pair(const std::string& r, const std::string& s) override { pairs.insert({r, s}); }
+std::optional<Sum> MemoryRows::request(const std::string& id) {
+  if (const auto it = requests.find(id); it != requests.end()) return it->second;
+  return store_ ? store_->find_sum(Store::Table::kRequests, id) : std::nullopt;
+}
 
-  Store& store;
-  std::unordered_map<std::string, Sum> requests, sessions;
-  std::set<std::pair<std::string, std::string>> pairs;
-};
+bool MemoryRows::add_request(const Sum& s) {
+  if (request(s.request)) return false;
+  Sum& kept = requests[s.request];
+  kept = s;
+  kept.row = 0;  // not in the store: counted as a request of its own
+  return true;
+}
 
-SummaryView::SummaryView(Store& store) : store_(store), overlay_(std::make_unique<Overlay>(store)) {
+void MemoryRows::save_request(Sum& s) { requests[s.request] = s; }
+
+std::optional<Sum> MemoryRows::session(const std::string& id) {
+  if (const auto it = sessions.find(id); it != sessions.end()) return it->second;
+  return store_ ? store_->find_sum(Store::Table::kSessions, id) : std::nullopt;
+}
+
+void MemoryRows::save_session(Sum& s) { sessions[s.session] = s; }
+
+bool MemoryRows::has_pair(const std::string& r, const std::string& s) {
+  return pairs.count({r, s}) != 0 || (store_ && store_->has_pair(r, s));
+}
+
+void MemoryRows::add_pair(const std::string& r, const std::string& s) { pairs.insert({r, s}); }
+
+SummaryView::SummaryView(Store& store) : store_(store), overlay_(std::make_unique<MemoryRows>(&store)) {
   // Parts of different files' tails may share a (request, session): each
   // is applied as it is, in order, as ingest would have.
   store_.for_each_tail_part([&](const Sum& part) { apply(*overlay_, part); });
@@ -411,6 +410,7 @@ void rebuild_summaries(Store& store) {
   }
   std::vector<std::pair<std::int64_t, Parts>> tail_parts;
   Parts closed;
+  const std::unique_ptr<SumRows> rows = stored_rows(store);
   std::string raw;
   store.for_each_chunk(nullptr, [&](const ChunkRow& row, std::string_view packed) {
     unpacker.unpack(packed, row.raw_size, raw);
@@ -420,9 +420,13 @@ void rebuild_summaries(Store& store) {
     for_each_entry_header(raw, [&](const Header& h, std::size_t at) {
       into.add(h, row.file, row.offset + static_cast<std::int64_t>(at));
     });
-    if (tail) tail_parts.emplace_back(row.file, std::move(local));
+    if (tail) {
+      tail_parts.emplace_back(row.file, std::move(local));
+    } else {
+      apply(*rows, closed);  // a chunk at a time: a Parts holds one file's entries
+      closed.clear();
+    }
   });
-  apply(*stored_rows(store), closed);
   for (const auto& [file, parts] : tail_parts) store.replace_tail_parts(file, parts);
 }
 

@@ -19,9 +19,11 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "timeline/timeline.hpp"
@@ -64,7 +66,8 @@ std::int64_t sum_duration(const Sum& s);
 /// Adds `part` (other entries of the same request or session) to `into`.
 void merge(Sum& into, const Sum& part);
 
-/// Parts being gathered: one Sum per (request, session) pair.
+/// Parts being gathered: one Sum per (request, session) pair, of one file's
+/// entries in scan order (a chunk's, a batch's).
 class Parts {
  public:
   /// Adds one entry: its first line's header, where it is in scan order.
@@ -111,6 +114,27 @@ void apply(SumRows& rows, const Sum& part);
 /// The store's summary tables as SumRows.
 std::unique_ptr<SumRows> stored_rows(Store& store);
 
+/// Summaries in memory: over the store's rows when one is given (a query's
+/// view, the tails merged in; nothing written), or alone (index --check
+/// computes them again from the chunks).
+class MemoryRows final : public SumRows {
+ public:
+  explicit MemoryRows(Store* store) : store_(store) {}
+  std::optional<Sum> request(const std::string& id) override;
+  bool add_request(const Sum& s) override;
+  void save_request(Sum& s) override;
+  std::optional<Sum> session(const std::string& id) override;
+  void save_session(Sum& s) override;
+  bool has_pair(const std::string& request, const std::string& session) override;
+  void add_pair(const std::string& request, const std::string& session) override;
+
+  std::unordered_map<std::string, Sum> requests, sessions;  ///< those changed here
+  std::set<std::pair<std::string, std::string>> pairs;
+
+ private:
+  Store* store_;
+};
+
 /// The summaries as a query sees them: the stored ones with every file's
 /// tail parts merged in, in memory.
 class SummaryView {
@@ -128,9 +152,8 @@ class SummaryView {
   std::int64_t session_count();
 
  private:
-  struct Overlay;
   Store& store_;
-  std::unique_ptr<Overlay> overlay_;
+  std::unique_ptr<MemoryRows> overlay_;
 };
 
 /// `tracegrep requests` from the summaries: what RequestSummarizer gives
