@@ -71,7 +71,8 @@ class Hub {
           for (auto& [wd, who] : subscribers_)
             for (FileWatch* w : who) w->wake();
         } else if (auto it = subscribers_.find(e->wd); it != subscribers_.end()) {
-          for (FileWatch* w : it->second) w->wake();
+          const bool arrived = (e->mask & (IN_CREATE | IN_MOVED_TO)) && e->len > 0;
+          for (FileWatch* w : it->second) w->wake(arrived ? e->name : nullptr);
         }
         p += sizeof(inotify_event) + e->len;
       }
@@ -113,8 +114,12 @@ std::string directory_of(const std::string& path) {
 
 }  // namespace
 
-FileWatch::FileWatch(std::string path)
-    : path_(std::move(path)), dir_(directory_of(path_)), remote_(remote(dir_)) {
+FileWatch::FileWatch(std::string path, std::function<void()> appeared)
+    : path_(std::move(path)),
+      dir_(directory_of(path_)),
+      base_(path_.substr(path_.rfind('/') == std::string::npos ? 0 : path_.rfind('/') + 1)),
+      appeared_(std::move(appeared)),
+      remote_(remote(dir_)) {
   dir_wd_ = Hub::get().add(dir_, kDirEvents, this);
   file_wd_ = Hub::get().add(path_, kFileEvents, this);
 }
@@ -124,12 +129,15 @@ FileWatch::~FileWatch() {
   Hub::get().remove(dir_wd_, this);
 }
 
-void FileWatch::rearm() {
+void FileWatch::rearm(int fd) {
   Hub::get().remove(file_wd_, this);
-  file_wd_ = Hub::get().add(path_, kFileEvents, this);
+  // The open file's own inode, through /proc (the name may be elsewhere by now).
+  file_wd_ = Hub::get().add("/proc/self/fd/" + std::to_string(fd), kFileEvents, this);
+  if (file_wd_ < 0) file_wd_ = Hub::get().add(path_, kFileEvents, this);
 }
 
-void FileWatch::wake() {
+void FileWatch::wake(const char* name) {
+  if (name && appeared_ && base_ == name) appeared_();
   {
     std::lock_guard<std::mutex> lock(mutex_);
     changed_ = true;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -20,25 +21,31 @@ inline constexpr int kSafetyPollMs = 5000;
 
 class FileWatch {
  public:
-  explicit FileWatch(std::string path);
+  /// `appeared`, when given, is called on the watcher's thread as soon as a
+  /// file is created or moved in under the name (to open it at once: a
+  /// reader busy writing its output still sees every file rotated past).
+  explicit FileWatch(std::string path, std::function<void()> appeared = {});
   ~FileWatch();
   FileWatch(const FileWatch&) = delete;
   FileWatch& operator=(const FileWatch&) = delete;
 
-  /// Watches the file the name now points at (after it was opened again).
-  void rearm();
+  /// Watches the file open as `fd` (the one being read, whatever the name
+  /// now points at).
+  void rearm(int fd);
   /// Returns when something changed since the last call, or after at most
   /// `timeout_ms` (and at most the poll interval).
   void wait(int timeout_ms);
   /// True when inotify watches the file (false: polling).
   bool notified() const { return file_wd_ >= 0; }
 
-  /// For the hub: something changed.
-  void wake();
+  /// For the hub: something changed; `name` is a directory entry's.
+  void wake(const char* name = nullptr);
 
  private:
   std::string path_;
   std::string dir_;
+  std::string base_;
+  std::function<void()> appeared_;
   int file_wd_ = -1;
   int dir_wd_ = -1;
   bool remote_ = false;
