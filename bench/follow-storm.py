@@ -24,56 +24,14 @@ import tempfile
 import threading
 import time
 
+import storm
+
 TG = sys.argv[1]
 SECONDS = float(sys.argv[2]) if len(sys.argv) > 2 else 60
 RATE = int(sys.argv[3]) if len(sys.argv) > 3 else 10000
 EVERY = (int(sys.argv[4]) if len(sys.argv) > 4 else 100) / 1000.0
 LINE = "2024-01-15 10:00:00,000 - INFO - [req=%08x|session=abcd1234] - storm entry seq=%d\n"
 SEQ = re.compile(rb"seq=(\d+)")
-
-
-def writer(path, mode, stop, written):
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    ino = os.fstat(fd).st_ino
-    seq = 0
-    start = time.monotonic()
-    batch = max(1, RATE // 1000)  # a batch a millisecond
-    while not stop.is_set():
-        due = int((time.monotonic() - start) * RATE)
-        if seq >= due:
-            time.sleep(0.0005)
-            continue
-        chunk = "".join(LINE % (s, s) for s in range(seq, min(due, seq + batch)))
-        os.write(fd, chunk.encode())
-        seq = min(due, seq + batch)
-        if mode == "rename":
-            try:
-                if os.stat(path).st_ino != ino:  # rotated: reopen, as on SIGHUP
-                    os.close(fd)
-                    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-                    ino = os.fstat(fd).st_ino
-            except FileNotFoundError:
-                pass
-    os.close(fd)
-    written.append(seq)
-
-
-def rotator(path, mode, stop, rotations):
-    n = 0
-    while not stop.is_set():
-        time.sleep(EVERY)
-        n += 1
-        if mode == "rename":
-            os.rename(path, "%s.%d" % (path, n))
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o644))
-        else:
-            shutil.copyfile(path, "%s.%d" % (path, n))
-            os.truncate(path, 0)
-        if n % 20 == 0:  # keep the disk small
-            for old in range(n - 39, n - 19):
-                if old > 0 and os.path.exists("%s.%d" % (path, old)):
-                    os.remove("%s.%d" % (path, old))
-    rotations.append(n)
 
 
 def count(output, total):
@@ -85,7 +43,7 @@ def count(output, total):
     return lost, doubled, backwards
 
 
-def storm(mode, work):
+def run_storm(mode, work):
     path = os.path.join(work, "app.log")
     open(path, "w").close()
     tg_out = open(os.path.join(work, "tracegrep.out"), "wb")
@@ -96,8 +54,9 @@ def storm(mode, work):
     time.sleep(0.5)
     stop = threading.Event()
     written, rotations = [], []
-    threads = [threading.Thread(target=writer, args=(path, mode, stop, written)),
-               threading.Thread(target=rotator, args=(path, mode, stop, rotations))]
+    threads = [threading.Thread(target=lambda: written.append(
+                   storm.write(path, RATE, lambda s: LINE % (s, s), stop, mode == "rename"))),
+               threading.Thread(target=lambda: rotations.append(storm.rotate(path, mode, EVERY, stop)))]
     cpu0 = os.times()
     for t in threads:
         t.start()
@@ -127,7 +86,7 @@ def main():
                                                 "doubled", "backwards"))
     try:
         for mode in sys.argv[5:] or ("rename", "copytruncate"):
-            for row in storm(mode, work):
+            for row in run_storm(mode, work):
                 print("%-13s %-10s %9d %9d %7d %8d %10d" % row)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -21,6 +21,8 @@ import threading
 import time
 import shutil
 
+import storm
+
 TG = sys.argv[1]
 SECONDS = float(sys.argv[2]) if len(sys.argv) > 2 else 60
 RATE = int(sys.argv[3]) if len(sys.argv) > 3 else 10000
@@ -51,37 +53,10 @@ def main():
     written = [0]
 
     def writer():
-        fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        ino = os.fstat(fd).st_ino
-        start = time.monotonic()
-        seq = 0
-        while not stop.is_set():
-            due = int((time.monotonic() - start) * RATE)
-            if seq >= due:
-                time.sleep(0.0005)
-                continue
-            end = min(due, seq + max(1, RATE // 1000))
-            os.write(fd, "".join(LINE % (s, s % 5000, s) for s in range(seq, end)).encode())
-            seq = end
-            try:
-                if os.stat(log).st_ino != ino:
-                    os.close(fd)
-                    fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-                    ino = os.fstat(fd).st_ino
-            except FileNotFoundError:
-                pass
-        os.close(fd)
-        written[0] = seq
+        written[0] = storm.write(log, RATE, lambda s: LINE % (s, s % 5000, s), stop, True)
 
     def rotator():
-        n = 0
-        while not stop.is_set():
-            time.sleep(0.1)
-            n += 1
-            os.rename(log, "%s.%d" % (log, n))
-            os.close(os.open(log, os.O_WRONLY | os.O_CREAT, 0o644))
-            if os.path.exists("%s.%d" % (log, n - 20)):
-                os.remove("%s.%d" % (log, n - 20))
+        storm.rotate(log, "rename", 0.1, stop)
 
     queries = {"run": 0, "failed": 0, "backwards": 0, "last": 0}
     failures = []

@@ -28,7 +28,7 @@ import shutil
 import subprocess
 import sys
 
-from logs import generate
+from logs import fresh, generate
 
 TG, WORK = sys.argv[1], sys.argv[2]
 COPIES = int(sys.argv[3]) if len(sys.argv) > 3 else 200
@@ -82,10 +82,7 @@ def damage(db, kind, rnd):
 
 def main():
     rnd = random.Random(SEED)
-    shutil.rmtree(WORK, ignore_errors=True)
-    os.makedirs(WORK)
-    sessions = ["%08x" % rnd.getrandbits(32) for _ in range(300)]
-    requests = ["%08x" % rnd.getrandbits(32) for _ in range(3000)]
+    sessions, requests = fresh(WORK, rnd, 300, 3000)
     logs = []
     for n, service in enumerate(["api", "worker", "db"]):
         path = os.path.join(WORK, service + ".log")

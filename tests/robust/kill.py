@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 
-from logs import generate
+from logs import fresh, generate
 
 TG, WORK = sys.argv[1], sys.argv[2]
 KILLS = int(sys.argv[3]) if len(sys.argv) > 3 else 12
@@ -32,10 +32,7 @@ def run(args):
 
 def main():
     rnd = random.Random(SEED)
-    shutil.rmtree(WORK, ignore_errors=True)
-    os.makedirs(WORK)
-    sessions = ["%08x" % rnd.getrandbits(32) for _ in range(2000)]
-    requests = ["%08x" % rnd.getrandbits(32) for _ in range(40000)]
+    sessions, requests = fresh(WORK, rnd, 2000, 40000)
     logs = [os.path.join(WORK, "api.log"), os.path.join(WORK, "worker.log")]
     generate(logs[0], rnd, "api", 250000, sessions, requests)
     generate(logs[1], rnd, "worker", 100000, sessions, requests)

@@ -1,5 +1,7 @@
 """Logs for the robustness protocols: the seed's layout, several services,
 tracebacks, requests spread over sessions; deterministic for a seed."""
+import os
+import shutil
 
 
 def generate(path, rnd, service, entries, sessions, requests):
@@ -22,3 +24,11 @@ def generate(path, rnd, service, entries, sessions, requests):
                       "TimeoutError: gateway after %d ms" % rnd.randrange(30000)]
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
+
+
+def fresh(work, rnd, sessions, requests):
+    """An empty WORK directory, and `sessions` and `requests` random ids."""
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    return (["%08x" % rnd.getrandbits(32) for _ in range(sessions)],
+            ["%08x" % rnd.getrandbits(32) for _ in range(requests)])
