@@ -37,8 +37,11 @@ void FollowStream::look_for_new(bool force) {
     return false;
   };
   if (known(by_name.st_dev, by_name.st_ino)) return;
-  const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  // Without blocking: a FIFO made under the name would hold the watcher's
+  // thread in open() until a writer came.
+  const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return;
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   struct stat st {};
   if (::fstat(fd, &st) != 0 || known(st.st_dev, st.st_ino)) {
     ::close(fd);
