@@ -43,6 +43,10 @@ for t in "${targets[@]}"; do
       i=$((i + 1))
     done
   fi
+  # What earlier campaigns found (fixed since) goes into every run.
+  for f in fuzz/regress/"$t"-*; do
+    if [ -f "$f" ]; then cp "$f" "$corpus/regress-${f##*/}"; fi
+  done
   log="$out/artifacts/$t.log"
   if ! "$out/fuzz/${t}_fuzz" -dict=fuzz/tracegrep.dict -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
       -artifact_prefix="$out/artifacts/$t-" -print_final_stats=1 "${options[@]}" "$corpus" >"$log" 2>&1; then

@@ -101,6 +101,7 @@ bool safe_json(std::string_view v) {
 
 struct JsonState {
   od::parser parser;
+  simdjson::dom::parser validator;  // checks what on-demand skips over
   std::string buffer;  // the line, then simdjson's padding
   std::string path;
   Leaves leaves;
@@ -154,15 +155,13 @@ class JsonWalker {
         if (depth + 1 < kMaxDepth) return walk_object(inner, depth + 1);
         std::string_view raw;
         if (inner.raw_json().get(raw)) return false;
-        st_.leaves.add(st_.path, Kind::kRaw, in_line(trim_right(raw)));
-        return true;
+        return add_raw(trim_right(raw));
       }
       case od::json_type::array: {
         od::array array;
         std::string_view raw;
         if (value.get_array().get(array) || array.raw_json().get(raw)) return false;
-        st_.leaves.add(st_.path, Kind::kRaw, in_line(trim_right(raw)));
-        return true;
+        return add_raw(trim_right(raw));
       }
       case od::json_type::string: {
         const std::string_view token = trim_right(value.raw_json_token());
@@ -188,6 +187,14 @@ class JsonWalker {
       }
     }
     return false;
+  }
+
+  // An array or a deep object is kept as written, to be copied into --json
+  // output: on-demand only matched its brackets, so it is parsed in full.
+  bool add_raw(std::string_view raw) {
+    if (st_.validator.parse(raw.data(), raw.size(), true).error()) return false;
+    st_.leaves.add(st_.path, Kind::kRaw, in_line(raw));
+    return true;
   }
 
   JsonState& st_;

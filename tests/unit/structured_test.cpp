@@ -167,7 +167,12 @@ TEST_CASE("JSON ids: nested, ranked, W3C traceparent, unset forms", "[parse][jso
 TEST_CASE("JSON that is not an object line is text", "[parse][json]") {
   Header h;
   for (const char* line : {R"({"a":1} trailing)", R"({"a":1}})", R"({"a":)", R"({"a":12abc})", "{not json}",
-                           R"({"a":"\x"})", "{'a': 1}"}) {
+                           R"({"a":"\x"})", "{'a': 1}",
+                           // Arrays and objects past the walked depth are kept as written,
+                           // so they are checked in full (on-demand parsing only matches
+                           // their brackets): a fuzzed line once reached --json output so.
+                           R"({"a":["x": 1]})", R"({"a":[1,,2]})", R"({"a":[{"b":%}]})",
+                           R"({"a":{"b":{"c":{"d":{"e":"f" "g"}}}}})"}) {
     INFO(line);
     CHECK_FALSE(parse_header(line, h));
     CHECK(h.layout == Layout::kText);
