@@ -21,6 +21,7 @@ struct Leaf {
   Kind kind = Kind::kString;
   std::string_view raw;
   bool escaped = false;
+  bool quoted = false;  // a number (or an array holding one) wider than 64 bits: --json writes it as a string
 };
 
 // The meanings of the keys of recent lines, by position: lines of one
@@ -74,6 +75,7 @@ struct Leaves {
     l.kind = kind;
     l.raw = raw;
     l.escaped = kind == Kind::kString && raw.find('\\') != std::string_view::npos;
+    l.quoted = false;
     return l;
   }
   void clear() {
@@ -101,7 +103,8 @@ bool safe_json(std::string_view v) {
 
 struct JsonState {
   od::parser parser;
-  simdjson::dom::parser validator;  // checks what on-demand skips over
+  od::parser nested;  // reads in full what the walk keeps as written
+  std::string nested_buffer;
   std::string buffer;  // the line, then simdjson's padding
   std::string path;
   Leaves leaves;
@@ -119,6 +122,19 @@ std::string_view trim_right(std::string_view s) {
 }
 
 constexpr int kMaxDepth = 4;
+constexpr int kMaxNesting = 256;  // in a value kept as written; deeper is not read as JSON
+
+// An integer beyond 64 bits (a float is read as a double by everyone).
+bool too_wide(std::string_view token) {
+  if (token.find_first_of(".eE") != std::string_view::npos) return false;
+  std::size_t digits = token.size() - (!token.empty() && token[0] == '-');
+  if (digits < 19) return false;
+  if (digits > 20) return true;
+  // 19 or 20 digits: what int64 or uint64 holds.
+  const std::string_view d = token.substr(token.size() - digits);
+  if (token[0] == '-') return digits == 20 || d > "9223372036854775808";
+  return digits == 20 && d > "18446744073709551615";
+}
 
 class JsonWalker {
  public:
@@ -154,14 +170,12 @@ class JsonWalker {
         if (value.get_object().get(inner)) return false;
         if (depth + 1 < kMaxDepth) return walk_object(inner, depth + 1);
         std::string_view raw;
-        if (inner.raw_json().get(raw)) return false;
-        return add_raw(trim_right(raw));
+        return !inner.raw_json().get(raw) && add_raw(trim_right(raw));
       }
       case od::json_type::array: {
         od::array array;
         std::string_view raw;
-        if (value.get_array().get(array) || array.raw_json().get(raw)) return false;
-        return add_raw(trim_right(raw));
+        return !value.get_array().get(array) && !array.raw_json().get(raw) && add_raw(trim_right(raw));
       }
       case od::json_type::string: {
         const std::string_view token = trim_right(value.raw_json_token());
@@ -175,7 +189,7 @@ class JsonWalker {
         const std::string_view token = trim_right(value.raw_json_token());
         double number;
         if (value.get_double().get(number)) return false;  // "12abc" is no number
-        st_.leaves.add(st_.path, Kind::kNumber, in_line(token));
+        st_.leaves.add(st_.path, Kind::kNumber, in_line(token)).quoted = too_wide(token);
         return true;
       }
       case od::json_type::boolean:
@@ -190,11 +204,67 @@ class JsonWalker {
   }
 
   // An array or a deep object is kept as written, to be copied into --json
-  // output: on-demand only matched its brackets, so it is parsed in full.
+  // output; on-demand parsing only matched its brackets, so it is read in
+  // full here, by the rules the walk applies to a field.
   bool add_raw(std::string_view raw) {
-    if (st_.validator.parse(raw.data(), raw.size(), true).error()) return false;
-    st_.leaves.add(st_.path, Kind::kRaw, in_line(raw));
+    st_.nested_buffer.assign(raw);
+    st_.nested_buffer.append(simdjson::SIMDJSON_PADDING, '\0');
+    od::document doc;
+    od::value root;
+    bool wide = false;
+    if (st_.nested.iterate(st_.nested_buffer.data(), raw.size(), st_.nested_buffer.size()).get(doc) ||
+        doc.get_value().get(root) || !valid(root, 0, wide) ||
+        doc.current_location().error() != simdjson::OUT_OF_BOUNDS)
+      return false;
+    st_.leaves.add(st_.path, Kind::kRaw, in_line(raw)).quoted = wide;
     return true;
+  }
+
+  // Every value inside, as the walk would take it; `wide`: a number that
+  // does not fit 64 bits (valid JSON that strict readers refuse or round).
+  static bool valid(od::value value, int depth, bool& wide) {
+    if (depth > kMaxNesting) return false;
+    od::json_type type;
+    if (value.type().get(type)) return false;
+    switch (type) {
+      case od::json_type::object: {
+        od::object object;
+        if (value.get_object().get(object)) return false;
+        for (auto field : object) {
+          std::string_view key;
+          od::value inner;
+          if (field.unescaped_key().get(key) || field.value().get(inner) || !valid(inner, depth + 1, wide))
+            return false;
+        }
+        return true;
+      }
+      case od::json_type::array: {
+        od::array array;
+        if (value.get_array().get(array)) return false;
+        for (auto element : array) {
+          od::value inner;
+          if (element.get(inner) || !valid(inner, depth + 1, wide)) return false;
+        }
+        return true;
+      }
+      case od::json_type::string: {
+        std::string_view s;
+        return !value.get_string().get(s);
+      }
+      case od::json_type::number: {
+        const std::string_view token = trim_right(value.raw_json_token());
+        double number;
+        if (value.get_double().get(number)) return false;
+        wide = wide || too_wide(token);
+        return true;
+      }
+      case od::json_type::boolean:
+      case od::json_type::null: {
+        const std::string_view token = trim_right(value.raw_json_token());
+        return token == "true" || token == "false" || token == "null";
+      }
+    }
+    return false;
   }
 
   JsonState& st_;
@@ -501,7 +571,7 @@ void for_each_attr(Layout layout, std::string_view line, const AttrFn& fn) {
       text.clear();
       append_decoded(layout, l.raw, text);
       fn(l.path, text, false);
-    } else if (layout == Layout::kLogfmt || !safe_json(l.raw)) {
+    } else if (layout == Layout::kLogfmt || l.quoted || !safe_json(l.raw)) {
       fn(l.path, l.raw, false);
     } else {
       fn(l.path, l.raw, true);

@@ -197,6 +197,20 @@ TEST_CASE("escaped JSON messages are decoded, attributes keep their JSON types",
   CHECK(attrs.at("tags") == R"(json:["a","b"])");
   CHECK(attrs.at("user.id") == "u1");
   CHECK(attrs.at("user.name") == "Zo\xc3\xab");
+  // Integers wider than 64 bits are valid JSON that strict readers refuse
+  // (simdjson) or round (jq, JavaScript): written as strings, every digit kept.
+  const std::string wide =
+      R"({"msg":"m","pid":123456789012345678901234567890,"max":18446744073709551615,"min":-9223372036854775808,)"
+      R"("big":18446744073709551616,"ids":[1,99999999999999999999999],"ok":[{"a":[1,{"b":null}]},"x"]})";
+  Header hw;
+  REQUIRE(parse_header(wide, hw));
+  const auto wide_attrs = attrs_of(hw, wide);
+  CHECK(wide_attrs.at("pid") == "123456789012345678901234567890");
+  CHECK(wide_attrs.at("max") == "json:18446744073709551615");
+  CHECK(wide_attrs.at("min") == "json:-9223372036854775808");
+  CHECK(wide_attrs.at("big") == "18446744073709551616");
+  CHECK(wide_attrs.at("ids") == "[1,99999999999999999999999]");
+  CHECK(wide_attrs.at("ok") == R"(json:[{"a":[1,{"b":null}]},"x"])");
   // The --json writer puts them under "attrs", escaped.
   std::string out;
   tracegrep::append_attrs(out, h);
