@@ -132,6 +132,19 @@ FeedOutcome search_mapped(int fd, off_t size, Assembler& assembler, EntrySink& s
   return {};
 }
 
+// A followed file read by the event loop: its stream and line feeder.
+class FollowSearch final : public LiveSearch {
+ public:
+  FollowSearch(Assembler& assembler, EntrySink& sink, std::size_t max_entry)
+      : feeder_(assembler, sink, max_entry) {}
+  SourceStep step() override {
+    const FeedStep s = feeder_.step(in_.stream());
+    return {s.done, {s.outcome.flow, s.outcome.error}, s.due_in_ms};
+  }
+  OpenInput in_;
+  LineFeeder feeder_;
+};
+
 class FileSource final : public Source {
  public:
   FileSource(std::string path, InputOptions options) : path_(std::move(path)), options_(std::move(options)) {
@@ -161,6 +174,19 @@ class FileSource final : public Source {
     }
     const FeedOutcome out = LineFeeder(assembler, sink, options.max_entry).run(in.stream());
     return {out.flow, out.error};
+  }
+  std::unique_ptr<LiveSearch> start_live(Assembler& assembler, EntrySink& sink, const Notice& notice,
+                                         WakeGroup& group, std::size_t id) override {
+    if (options_.follow != FollowMode::kYes || path_ == "-") return nullptr;
+    InputOptions options = options_;
+    options.notice = notice;
+    auto live = std::make_unique<FollowSearch>(assembler, sink, options.max_entry);
+    if (open_input(path_, options, live->in_) || live->in_.kind() != OpenInput::Kind::kStream ||
+        !live->in_.stream().join(group, id))
+      return nullptr;
+    assembler.reset();
+    live->feeder_.start();
+    return live;
   }
   bool runs_apart() const override { return apart_; }
 

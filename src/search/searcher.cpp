@@ -11,6 +11,7 @@
 #include "parse/layout_check.hpp"
 #include "print/escape.hpp"
 #include "print/printers.hpp"
+#include "source/watch.hpp"
 
 namespace tracegrep {
 namespace {
@@ -180,11 +181,40 @@ bool Searcher::parallel(const std::vector<std::unique_ptr<Source>>& sources,
   return matched > 0;
 }
 
+namespace {
+
+// side_by_side(): an input's entries reach the sink under the output lock,
+// preceded by a switch of input when another one printed last.
+class Port final : public EntrySink {
+ public:
+  Port(EntrySink& sink, std::recursive_mutex& lock, std::function<void()> switch_here)
+      : sink_(sink), lock_(lock), switch_here_(std::move(switch_here)) {}
+  Flow entry(const Entry& e) override {
+    std::lock_guard<std::recursive_mutex> hold(lock_);
+    switch_here_();
+    return sink_.entry(e);
+  }
+  Flow late_lines(std::string_view lines) override {
+    std::lock_guard<std::recursive_mutex> hold(lock_);
+    switch_here_();  // with the file name shown, they stay attributable
+    return sink_.late_lines(lines);
+  }
+  void idle() override {
+    std::lock_guard<std::recursive_mutex> hold(lock_);
+    sink_.idle();
+  }
+
+ private:
+  EntrySink& sink_;
+  std::recursive_mutex& lock_;
+  std::function<void()> switch_here_;
+};
+
+}  // namespace
+
 bool Searcher::side_by_side(const std::vector<std::unique_ptr<Source>>& sources, EntrySink& sink,
                             const Discover& discover) {
-  // Every input has its own Tally (--max-count counts each one's entries);
-  // the printer is called under the reporter's output lock, and an input's
-  // entries are preceded by a switch when another input printed last.
+  // Every input has its own Tally (--max-count counts each one's entries).
   std::recursive_mutex& lock = reporter_.output_mutex();
   const Source* current = nullptr;
   auto switch_to = [&](const Source* s) {
@@ -193,57 +223,116 @@ bool Searcher::side_by_side(const std::vector<std::unique_ptr<Source>>& sources,
     sink.begin_input(s->name());
     current = s;
   };
-  class Port final : public EntrySink {
-   public:
-    Port(EntrySink& sink, std::recursive_mutex& lock, std::function<void()> switch_here)
-        : sink_(sink), lock_(lock), switch_here_(std::move(switch_here)) {}
-    Flow entry(const Entry& e) override {
-      std::lock_guard<std::recursive_mutex> hold(lock_);
-      switch_here_();
-      return sink_.entry(e);
-    }
-    Flow late_lines(std::string_view lines) override {
-      std::lock_guard<std::recursive_mutex> hold(lock_);
-      switch_here_();  // with the file name shown, they stay attributable
-      return sink_.late_lines(lines);
-    }
-    void idle() override {
-      std::lock_guard<std::recursive_mutex> hold(lock_);
-      sink_.idle();
-    }
-
-   private:
-    EntrySink& sink_;
-    std::recursive_mutex& lock_;
-    std::function<void()> switch_here_;
-  };
   std::atomic<std::uint64_t> matched{0};
+  auto report_end = [&](const Source& s, const SourceOutcome& outcome) {
+    if (!outcome.error) return;
+    std::lock_guard<std::recursive_mutex> hold(lock);
+    report(s, outcome);
+  };
+
+  // Followed files are stepped by this thread, the event loop: each one's
+  // watch marks it in `group` when it changes (whatever their number, two
+  // threads: this one and the watcher's). An input that cannot be stepped
+  // (standard input) is searched on a thread of its own.
+  using Clock = std::chrono::steady_clock;
+  struct Lane {
+    Source* source;
+    std::string name;
+    std::unique_ptr<Port> port;
+    std::unique_ptr<Tally> tally;
+    std::unique_ptr<ContextSink> context;
+    std::unique_ptr<Assembler> assembler;
+    std::unique_ptr<LiveSearch> live;
+    Clock::time_point due{};
+    bool marked = true;  // step at once
+    bool done = false;
+  };
+  WakeGroup group;  // outlives the lanes: their watches mark it
+  std::vector<std::unique_ptr<Lane>> lanes;
   std::vector<std::thread> threads;
+  std::size_t running = 0;
   auto start = [&](Source* s) {
+    auto lane = std::make_unique<Lane>();
+    lane->source = s;
+    lane->name = s->name().display;
+    lane->port = std::make_unique<Port>(sink, lock, [&, s] { switch_to(s); });
+    lane->tally = std::make_unique<Tally>(*lane->port, out_, tally_max());
+    EntrySink* into = lane->tally.get();
+    const EntryFilter* filter = options_.filter;
+    if (options_.context.any()) {
+      lane->context =
+          std::make_unique<ContextSink>(*options_.filter, options_.context, options_.max_count, *into);
+      into = lane->context.get();
+      filter = &accept_all_filter();
+    }
+    lane->assembler = std::make_unique<Assembler>(*filter, *into, options_.max_entry, options_.numbers);
+    const std::string* lane_name = &lane->name;
+    lane->live = s->start_live(
+        *lane->assembler, *into,
+        [this, lane_name](const std::string& what) { reporter_.notice(*lane_name, what); }, group,
+        lanes.size());
+    if (lane->live) {
+      ++running;
+      lanes.push_back(std::move(lane));
+      return;
+    }
     threads.emplace_back([&, s] {
       Port port(sink, lock, [&, s] { switch_to(s); });
       Tally tally(port, out_, tally_max());
       const std::string name = s->name().display;
-      const SourceOutcome outcome =
-          run(*s, tally, [this, &name](const std::string& what) { reporter_.notice(name, what); });
-      if (outcome.error) {
-        std::lock_guard<std::recursive_mutex> hold(lock);
-        report(*s, outcome);
-      }
+      report_end(*s,
+                 run(*s, tally, [this, &name](const std::string& what) { reporter_.notice(name, what); }));
       matched += tally.total();
     });
   };
   for (const auto& source : sources) start(source.get());
+
   // Inputs that appear later (files created in a followed directory), until
   // the output is closed.
   std::vector<std::unique_ptr<Source>> found;
-  while (discover && !out_.closed()) {
-    for (auto& s : discover()) {
-      found.push_back(std::move(s));
-      start(found.back().get());
+  Clock::time_point discover_at = Clock::now() + kDiscoverEvery;
+  while ((running > 0 || discover) && !out_.closed()) {
+    Clock::time_point now = Clock::now();
+    if (discover && now >= discover_at) {
+      for (auto& s : discover()) {
+        found.push_back(std::move(s));
+        start(found.back().get());
+      }
+      discover_at = now + kDiscoverEvery;
     }
-    std::this_thread::sleep_for(kDiscoverEvery);
+    for (auto& lane : lanes) {
+      if (lane->done || (!lane->marked && now < lane->due)) continue;
+      lane->marked = false;
+      const SourceStep step = lane->live->step();
+      if (step.done) {
+        lane->done = true;
+        --running;
+        report_end(*lane->source, step.outcome);
+        matched += lane->tally->total();
+        continue;
+      }
+      now = Clock::now();
+      lane->due =
+          step.due_in_ms < 0 ? Clock::time_point::max() : now + std::chrono::milliseconds(step.due_in_ms);
+      if (step.due_in_ms == 0) lane->marked = true;
+    }
+    if (out_.closed()) break;
+    Clock::time_point wake = discover ? discover_at : Clock::time_point::max();
+    for (const auto& lane : lanes) {
+      if (lane->done) continue;
+      wake = lane->marked ? now : std::min(wake, lane->due);
+      if (lane->marked) break;
+    }
+    int timeout = -1;
+    if (wake != Clock::time_point::max()) {
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(wake - Clock::now()).count();
+      timeout = static_cast<int>(std::clamp<long long>(ms + (ms > 0 ? 1 : 0), 0, 60'000));
+    }
+    for (const std::size_t id : group.wait(timeout))
+      if (id < lanes.size()) lanes[id]->marked = true;
   }
+  for (const auto& lane : lanes)
+    if (!lane->done) matched += lane->tally->total();
   for (auto& t : threads) t.join();
   {
     std::lock_guard<std::recursive_mutex> hold(lock);

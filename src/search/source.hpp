@@ -24,6 +24,8 @@ class Store;
 
 namespace tracegrep {
 
+class WakeGroup;
+
 struct SourceOutcome {
   Flow flow = Flow::kContinue;
   Error error;  ///< set when the input failed (the entries before it were given)
@@ -33,6 +35,22 @@ struct SourceOutcome {
 /// was rotated): `what`, without the input's name.
 using Notice = std::function<void(const std::string& what)>;
 
+/// What one step of a live search came to.
+struct SourceStep {
+  bool done = false;  ///< the input ended (see outcome); else it is stepped again
+  SourceOutcome outcome;
+  int due_in_ms = -1;  ///< step again within this long even when not marked (< 0: only when marked)
+};
+
+/// A live input searched by one event loop with many others: each step
+/// reads what is there without waiting. The input marks its id in the
+/// loop's WakeGroup when it has more.
+class LiveSearch {
+ public:
+  virtual ~LiveSearch() = default;
+  virtual SourceStep step() = 0;
+};
+
 class Source {
  public:
   virtual ~Source() = default;
@@ -41,6 +59,14 @@ class Source {
   /// Pushes the input's entries into `sink` through `assembler` (the source
   /// resets it for its input).
   virtual SourceOutcome search(Assembler& assembler, EntrySink& sink, const Notice& notice) = 0;
+  /// The search() of a live input (a followed file) as steps for one event
+  /// loop, marking `id` in `group` when it has more; null when the source
+  /// cannot be stepped (standard input: then it needs a thread).
+  virtual std::unique_ptr<LiveSearch> start_live(Assembler& /*assembler*/, EntrySink& /*sink*/,
+                                                 const Notice& /*notice*/, WakeGroup& /*group*/,
+                                                 std::size_t /*id*/) {
+    return nullptr;
+  }
   /// True when the source may run on a worker thread with its output held
   /// back until the inputs before it are written: a regular file (plain or
   /// gzip), not a pipe, a followed file or the index.

@@ -1,5 +1,6 @@
 #include "source/feeder.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace tracegrep {
@@ -8,7 +9,9 @@ constexpr std::size_t kChunk = std::size_t{256} << 10;
 }
 
 LineFeeder::LineFeeder(LineSink& lines, EntrySink& sink, std::size_t max_entry)
-    : lines_(lines), sink_(sink), max_entry_(max_entry),
+    : lines_(lines),
+      sink_(sink),
+      max_entry_(max_entry),
       cap_(max_entry + 1 + kChunk),
       buf_(std::make_unique_for_overwrite<char[]>(cap_)) {}  // not zeroed: a file costs no 1.3 MB memset
 
@@ -50,6 +53,29 @@ Flow LineFeeder::process() {
   }
 }
 
+bool LineFeeder::at_end(ReadStatus s, ByteStream& stream, FeedOutcome& out) {
+  // End, restart or error: what is buffered is a last line without '\n'.
+  out = {};
+  if (len_ > 0 && !skipping_) {
+    if (lines_.feed_last_line(std::string_view(buf_.get(), len_)) == Flow::kStop) {
+      out.flow = Flow::kStop;
+      return false;
+    }
+  }
+  len_ = 0;
+  skipping_ = false;
+  if (lines_.flush() == Flow::kStop) {
+    out.flow = Flow::kStop;
+    return false;
+  }
+  if (s == ReadStatus::kRestart) {
+    lines_.reset();
+    return true;
+  }
+  if (s == ReadStatus::kError) out.error = stream.error();
+  return false;
+}
+
 FeedOutcome LineFeeder::run(ByteStream& stream) {
   FeedOutcome out;
   len_ = 0;
@@ -79,22 +105,58 @@ FeedOutcome LineFeeder::run(ByteStream& stream) {
       if (process() == Flow::kStop) return {Flow::kStop, {}};
       continue;
     }
-    // End, restart or error: what is buffered is a last line without '\n'.
-    if (len_ > 0 && !skipping_) {
-      if (lines_.feed_last_line(std::string_view(buf_.get(), len_)) == Flow::kStop) {
-        return {Flow::kStop, {}};
-      }
-    }
-    len_ = 0;
-    skipping_ = false;
-    if (lines_.flush() == Flow::kStop) return {Flow::kStop, {}};
-    if (s == ReadStatus::kRestart) {
-      lines_.reset();
+    if (!at_end(s, stream, out)) return out;
+  }
+}
+
+void LineFeeder::start() {
+  len_ = 0;
+  skipping_ = false;
+  quiet_ = false;
+  flushed_ = false;
+}
+
+FeedStep LineFeeder::step(ByteStream& stream) {
+  using std::chrono::milliseconds;
+  FeedStep out;
+  for (int i = 0; i < kStepReads; ++i) {
+    std::size_t n = 0;
+    const ReadStatus s = stream.read(buf_.get() + len_, cap_ - len_, n, 0);
+    if (s == ReadStatus::kData) {
+      quiet_ = flushed_ = false;
+      len_ += n;
+      if (process() == Flow::kStop) return {true, {Flow::kStop, {}}, -1};
       continue;
     }
-    if (s == ReadStatus::kError) out.error = stream.error();
-    return out;
+    if (s == ReadStatus::kIdle) {
+      const auto now = std::chrono::steady_clock::now();
+      if (!quiet_) {  // show what was printed
+        quiet_ = true;
+        quiet_since_ = now;
+        sink_.idle();
+      }
+      const auto flush_at = quiet_since_ + milliseconds(kIdleFlushMs);
+      if (!flushed_ && now >= flush_at) {
+        if (lines_.flush() == Flow::kStop) return {true, {Flow::kStop, {}}, -1};
+        sink_.idle();
+        flushed_ = true;
+      }
+      out.due_in_ms = stream.due_in_ms();
+      if (!flushed_) {
+        const auto left = std::chrono::duration_cast<milliseconds>(flush_at - now).count() + 1;
+        const int ms = static_cast<int>(std::clamp<long long>(left, 0, kIdleFlushMs + 1));
+        out.due_in_ms = out.due_in_ms < 0 ? ms : std::min(out.due_in_ms, ms);
+      }
+      return out;
+    }
+    quiet_ = flushed_ = false;
+    if (!at_end(s, stream, out.outcome)) {
+      out.done = true;
+      return out;
+    }
   }
+  out.due_in_ms = 0;  // more may be there: after the others' turn
+  return out;
 }
 
 }  // namespace tracegrep

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -72,6 +73,28 @@ void FollowStream::take_next() {
   watch_->rearm(fd_);
 }
 
+bool FollowStream::join(WakeGroup& group, std::size_t id) {
+  watch_->join(group, id);
+  return true;
+}
+
+int FollowStream::due_in_ms() const {
+  int due = watch_->poll_ms();
+  bool waiting = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    waiting = !next_.empty();
+  }
+  if (waiting && fd_ >= 0) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(rotate_at_ - std::chrono::steady_clock::now())
+            .count() +
+        1;
+    due = std::clamp(static_cast<int>(std::min<long long>(left, due)), 0, due);
+  }
+  return due;
+}
+
 bool FollowStream::try_open() {
   const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -134,11 +157,13 @@ ReadStatus FollowStream::read(char* buf, std::size_t cap, std::size_t& n, int ti
         if (waiting) since = std::max(*replaced_at_, last_data_at_);
       }
       if (waiting) {
-        if (std::chrono::steady_clock::now() - since >= std::chrono::milliseconds(kRotateQuietMs)) {
+        rotate_at_ = since + std::chrono::milliseconds(kRotateQuietMs);
+        if (std::chrono::steady_clock::now() >= rotate_at_) {
           take_next();
           notice_("replaced; following the new file");
           return ReadStatus::kRestart;
         }
+        if (timeout_ms == 0) return ReadStatus::kIdle;  // an event loop's look: due_in_ms() says when
         watch_->wait(kRotateQuietMs);  // woken by a write to the old file, or looks again soon
         if (timeout_ms >= 0 &&
             std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(timeout_ms))

@@ -36,6 +36,8 @@ class FollowStream : public ByteStream {
   FollowStream& operator=(const FollowStream&) = delete;
   ReadStatus read(char* buf, std::size_t cap, std::size_t& n, int timeout_ms) override;
   bool live() const override { return true; }
+  bool join(WakeGroup& group, std::size_t id) override;
+  int due_in_ms() const override;
 
  private:
   bool try_open();
@@ -56,11 +58,12 @@ class FollowStream : public ByteStream {
   bool reported_missing_ = false;
   std::chrono::steady_clock::time_point last_data_at_{};
   // Shared with the watcher's thread.
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   dev_t dev_ = 0;  // of fd_
   ino_t ino_ = 0;
   std::deque<Opened> next_;
   std::chrono::steady_clock::time_point looked_at_{};
+  std::chrono::steady_clock::time_point rotate_at_{};                 // the next file's turn, while one waits
   std::optional<std::chrono::steady_clock::time_point> replaced_at_;  // the name moved on
   std::unique_ptr<FileWatch> watch_;  // made once everything above is there, gone first
 };

@@ -14,6 +14,8 @@
 
 namespace tracegrep {
 
+class WakeGroup;
+
 enum class ReadStatus {
   kData,     ///< n > 0 bytes were read
   kEof,      ///< the input is finished
@@ -30,6 +32,14 @@ class ByteStream {
   virtual ReadStatus read(char* buf, std::size_t cap, std::size_t& n, int timeout_ms) = 0;
   /// True when reads may block waiting for a writer (pipe, terminal, follow).
   virtual bool live() const = 0;
+  /// A live stream that one event loop can read with many others (a
+  /// followed file): from now on, a change marks `id` in `group`, to be
+  /// read with timeout 0. False when it cannot (it then needs a thread).
+  virtual bool join(WakeGroup& /*group*/, std::size_t /*id*/) { return false; }
+  /// A joined stream that last read nothing wants to be read again within
+  /// this long even when no change is marked (a poll, a rotation's quiet
+  /// time running out); < 0: only when marked.
+  virtual int due_in_ms() const { return -1; }
   const Error& error() const { return error_; }
 
  protected:

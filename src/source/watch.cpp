@@ -136,21 +136,57 @@ void FileWatch::rearm(int fd) {
   if (file_wd_ < 0) file_wd_ = Hub::get().add(path_, kFileEvents, this);
 }
 
+void WakeGroup::mark(std::size_t id) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ready_.push_back(id);
+  }
+  cv_.notify_one();
+}
+
+std::vector<std::size_t> WakeGroup::wait(int timeout_ms) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  const auto some = [this] { return !ready_.empty(); };
+  if (timeout_ms < 0)
+    cv_.wait(lock, some);
+  else if (timeout_ms > 0)
+    cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), some);
+  std::vector<std::size_t> out;
+  out.swap(ready_);
+  return out;
+}
+
+void FileWatch::join(WakeGroup& group, std::size_t id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  group_ = &group;
+  id_ = id;
+  if (changed_) group.mark(id);
+  changed_ = false;
+}
+
 void FileWatch::wake(const char* name) {
   if (name && appeared_ && base_ == name) appeared_();
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (group_) {
+      group_->mark(id_);
+      return;
+    }
     changed_ = true;
   }
   cv_.notify_one();
 }
 
-void FileWatch::wait(int timeout_ms) {
+int FileWatch::poll_ms() const {
   // Without inotify, or where it does not see other hosts' writes, poll;
   // with it, look now and then all the same (a lost event, a file not yet
   // there whose directory cannot be watched).
   const bool watched = file_wd_ >= 0 || dir_wd_ >= 0;
-  const int most = !watched ? kPollMs : remote_ ? kRemotePollMs : kSafetyPollMs;
+  return !watched ? kPollMs : remote_ ? kRemotePollMs : kSafetyPollMs;
+}
+
+void FileWatch::wait(int timeout_ms) {
+  const int most = poll_ms();
   const int ms = timeout_ms < 0 ? most : std::min(timeout_ms, most);
   std::unique_lock<std::mutex> lock(mutex_);
   cv_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return changed_; });

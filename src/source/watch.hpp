@@ -6,18 +6,38 @@
 // had (no instance or watch left), a FileWatch polls every kPollMs; on a
 // network file system (whose other hosts' writes inotify does not see),
 // every kRemotePollMs; elsewhere it still looks every kSafetyPollMs.
+// A FileWatch that joined a WakeGroup tells the group instead: one event
+// loop then follows any number of files (search/'s side_by_side).
 #pragma once
 
 #include <condition_variable>
+#include <cstddef>
 #include <functional>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace tracegrep {
 
 inline constexpr int kPollMs = 50;
 inline constexpr int kRemotePollMs = 250;
 inline constexpr int kSafetyPollMs = 5000;
+
+/// Where the watches of many followed files say which of them changed:
+/// the one thread that reads them waits here.
+class WakeGroup {
+ public:
+  /// Member `id` changed (from the watcher's thread).
+  void mark(std::size_t id);
+  /// The members that changed since the last call, after waiting for one
+  /// for at most `timeout_ms` (< 0: as long as it takes).
+  std::vector<std::size_t> wait(int timeout_ms);
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::vector<std::size_t> ready_;
+};
 
 class FileWatch {
  public:
@@ -37,6 +57,10 @@ class FileWatch {
   void wait(int timeout_ms);
   /// True when inotify watches the file (false: polling).
   bool notified() const { return file_wd_ >= 0; }
+  /// From now on a change marks `id` in `group` instead of waking wait().
+  void join(WakeGroup& group, std::size_t id);
+  /// How long wait() waits at most: the poll interval that applies here.
+  int poll_ms() const;
 
   /// For the hub: something changed; `name` is a directory entry's.
   void wake(const char* name = nullptr);
@@ -52,6 +76,8 @@ class FileWatch {
   std::mutex mutex_;
   std::condition_variable cv_;
   bool changed_ = false;
+  WakeGroup* group_ = nullptr;  // guarded by mutex_
+  std::size_t id_ = 0;
 };
 
 }  // namespace tracegrep

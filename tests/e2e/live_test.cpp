@@ -121,6 +121,34 @@ TEST_CASE("following several files: each entry whole, with its file, tracebacks 
   p.kill();
 }
 
+TEST_CASE("following many files is one event loop: a few threads, whatever their number", "[e2e][live]") {
+  TempDir tmp;
+  std::vector<std::string> args = {"--follow"};
+  constexpr int kFiles = 120;
+  for (int i = 0; i < kFiles; ++i) {
+    args.push_back(tmp.path(fmt::format("f{}.log", i)));
+    write_file(args.back(), "");
+  }
+  args.push_back(tmp.path("later.log"));  // not there yet: looked for on the same loop
+  Live p(TRACEGREP_BIN, args);
+  // Each file in turn: an entry written to any of them is printed, whole.
+  for (const int i : {0, kFiles / 2, kFiles - 1}) {
+    const std::string line =
+        fmt::format("2024-01-15 10:30:15,000 - INFO - [req=r{}|session=s] - from file {}\n", i, i);
+    append(tmp.path(fmt::format("f{}.log", i)), line);
+    CHECK(p.read_until(fmt::format("from file {}\n", i), 3s).find(line) != std::string::npos);
+  }
+  write_file(tmp.path("later.log"), "2024-01-15 10:30:16,000 - INFO - [req=r|session=s] - appeared\n");
+  CHECK(p.read_until("appeared\n", 5s).find(tmp.path("later.log") + ":") != std::string::npos);
+  // The event loop (main) and the inotify watcher: were 122 threads, one per file.
+  std::size_t threads = 0;
+  for ([[maybe_unused]] const auto& t :
+       std::filesystem::directory_iterator(fmt::format("/proc/{}/task", p.pid())))
+    ++threads;
+  CHECK(threads <= 3);
+  p.kill();
+}
+
 TEST_CASE("other FILEs and -c are refused beside --follow", "[e2e][live]") {
   const auto r = run(TRACEGREP_BIN, {testdata("app.log"), "--follow", testdata("worker.log")});
   CHECK(r.status == 2);

@@ -59,6 +59,7 @@ class Live {
   void kill();
   /// SIGKILL: no chance to clean up.
   void kill_hard();
+  pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_ = -1;
