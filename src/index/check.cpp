@@ -142,16 +142,14 @@ CheckReport check(Store& store) {
     const bool gap = c.offset > expected && !(before && before->may_be_cut);
     if (gap || c.offset < expected) {
       const auto p = paths.find(c.file);
+      const std::string_view path = p == paths.end() ? std::string_view("?") : std::string_view(p->second);
       report.coverage.push_back(
-          fmt::format("{}: bytes {}-{} are in no chunk (entries lost) before chunk {} "
-                      "(from line {})",
-                      p == paths.end() ? "?" : p->second, expected, c.offset, c.id, c.line));
-      if (c.offset < expected) {
-        report.coverage.back() = fmt::format(
-            "{}: chunk {} (from line {}) holds bytes {}-{} that the chunk "
-            "before it holds too (entries doubled)",
-            p == paths.end() ? "?" : p->second, c.id, c.line, c.offset, expected);
-      }
+          gap ? fmt::format("{}: bytes {}-{} are in no chunk (entries lost) before chunk {} (from line {})",
+                            path, expected, c.offset, c.id, c.line)
+              : fmt::format(
+                    "{}: chunk {} (from line {}) holds bytes {}-{} that the chunk before it holds too "
+                    "(entries doubled)",
+                    path, c.id, c.line, c.offset, expected));
     }
   }
   // Every id a chunk holds leads to that chunk.
