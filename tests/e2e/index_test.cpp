@@ -574,6 +574,35 @@ TEST_CASE("index --check finds summaries that disagree with the entries", "[e2e]
   }
 }
 
+TEST_CASE("index --check finds bytes of a file in no chunk, or in two", "[e2e][index]") {
+  TempDir tmp;
+  const std::string db = tmp.path("i.db"), log = tmp.path("big.log");
+  REQUIRE(run("/bin/sh", {"-c", fmt::format("'{}' --bytes 3000000 > '{}'", TRACEGREP_LOGGEN, log)}).status ==
+          0);
+  REQUIRE(index(db, {log}).status == 0);
+  struct Case {
+    const char* edit;
+    const char* found;
+  };
+  // A chunk gone (with what points at it: only the coverage can tell), and
+  // a chunk held twice under another id.
+  for (const Case& c :
+       {Case{"DELETE FROM chunks WHERE id = (SELECT min(id) + 1 FROM chunks)",
+             "are in no chunk (entries lost) before chunk "},
+        Case{"INSERT INTO chunks SELECT (SELECT max(id) + 1 FROM chunks), file, offset, line, "
+             "entries, raw_size, data FROM chunks WHERE id = (SELECT min(id) + 1 FROM chunks)",
+             "that the chunk before it holds too (entries doubled)"}}) {
+    const std::string copy = tmp.path("copy.db");
+    std::filesystem::copy_file(db, copy, std::filesystem::copy_options::overwrite_existing);
+    edit_index(copy, c.edit);
+    const Result r = run_tracegrep({"index", "--check", "--db", copy});
+    INFO(c.edit << "\n" << r.err);
+    CHECK(r.status == 2);
+    CHECK(r.err.find(log + ": ") != std::string::npos);
+    CHECK(r.err.find(c.found) != std::string::npos);
+  }
+}
+
 TEST_CASE("index warns when the index lets users read a log they cannot", "[e2e][index]") {
   TempDir tmp;
   const std::string log = tmp.path("private.log"), db = tmp.path("i.db");
