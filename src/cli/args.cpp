@@ -190,6 +190,7 @@ ParsedArgs parse_args(int argc, char** argv) {
   app.add_flag("-L,--files-without-match", a.files_without_match,
                "Print the name of each FILE without one (exit status as grep: 0 if an entry matched)");
   app.add_flag("--json", a.json, "One JSON object per entry and line");
+  app.add_flag("--merge", a.merge, "Interleave the entries of every FILE (or of the index's files) by time");
   add_color_option(&app, a.color);
   app.add_option("--max-entry-size", a.max_entry_size,
                  "Cut entries longer than SIZE bytes (K, M, G suffixes; default 1M)")

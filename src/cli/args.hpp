@@ -34,6 +34,7 @@ struct ScanArgs {
   bool with_filename = false;
   bool no_filename = false;
   bool line_numbers = false;
+  bool merge = false;  ///< --merge: several inputs' entries interleaved by time
   bool count = false;
   bool json = false;
   bool quiet = false;                ///< -q: no output, exit status only, stop at the first match

@@ -23,6 +23,7 @@
 #include "index/summary.hpp"
 #include "match/time_bound.hpp"
 #include "print/escape.hpp"
+#include "search/merge.hpp"
 #include "search/searcher.hpp"
 
 namespace tracegrep {
@@ -476,6 +477,9 @@ int with_stores(const Plan& plan, Reporter& reporter, F f) {
 
 // Every index is a source of the search stage, in the order given: several
 // answer as one index holding their files, in that order, would.
+// What --merge holds of an index's answer, at most.
+constexpr std::size_t kIndexMergeBudget = std::size_t{256} << 20;
+
 bool search_stores(std::vector<std::unique_ptr<index::Store>>& stores, const Plan& plan, Output& out,
                    Reporter& reporter, EntrySink& sink) {
   std::vector<std::unique_ptr<Source>> sources;
@@ -514,7 +518,23 @@ int query_command(Plan& plan, Output& out, Reporter& reporter) {
       plan.style.with_filename = files > 1;
     }
     const auto printer = make_printer(plan, out);
-    return reporter.status(search_stores(stores, plan, out, reporter, *printer));
+    if (!plan.merge) return reporter.status(search_stores(stores, plan, out, reporter, *printer));
+    // --merge: the index gives its entries file after file; they are held
+    // (at most kIndexMergeBudget), then merged by time.
+    Merge merge(*printer, plan.input_options.max_entry, kIndexMergeBudget);
+    MergeInputs inputs(merge);
+    const bool matched = search_stores(stores, plan, out, reporter, inputs);
+    inputs.end_input();
+    if (merge.over_budget()) {
+      reporter.error(fmt::format(
+          "--merge: the index's matching entries pass {} MiB, more than it holds to merge; narrow the search "
+          "(--since/--until, -l, -e) or merge the files themselves (tracegrep --merge -s ID FILE...)",
+          kIndexMergeBudget >> 20));
+      return kExitError;
+    }
+    merge.run();
+    out.flush();
+    return reporter.status(matched);
   });
 }
 

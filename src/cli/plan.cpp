@@ -1,5 +1,6 @@
 #include "cli/plan.hpp"
 
+#include <fmt/format.h>
 #include <re2/re2.h>
 #include <unistd.h>
 
@@ -241,6 +242,19 @@ std::unique_ptr<Plan> make_plan(const ScanArgs& a, const Output& out, std::strin
   if (plan->printer == Plan::Printer::kText || plan->printer == Plan::Printer::kJson)
     plan->context = {context_of(a.before), context_of(a.after),
                      a.before >= 0 || a.after >= 0 || a.context >= 0};
+  if (a.merge) {
+    const char* why = !a.follow.empty()
+                          ? "--follow never ends an input, and the merge waits for each one's next entry"
+                      : plan->context.any() ? "-A/-B/-C show entries around a match in its own file"
+                      : plan->printer != Plan::Printer::kText && plan->printer != Plan::Printer::kJson
+                          ? "-c, -l, -L, -o and -q print no entries to order"
+                          : nullptr;
+    if (why) {
+      error = fmt::format("--merge interleaves entries by time, and {}: leave out one of them", why);
+      return nullptr;
+    }
+    plan->merge = true;
+  }
   if (plan->context.any() && !plan->dbs.empty()) {
     error =
         "-A/-B/-C need every entry around a match, and an index query reads only the chunks of the "

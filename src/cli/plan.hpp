@@ -39,6 +39,7 @@ struct Plan {
   std::vector<std::string> sessions;  ///< for the index's postings
   std::vector<std::string> requests;
   bool filename_chosen = false;  ///< -H or --no-filename was given
+  bool merge = false;            ///< --merge: entries of all inputs in time order
   /// --follow DIR: the directories whose new files are followed as they appear.
   std::vector<std::shared_ptr<DirectoryWatch>> watches;
 };

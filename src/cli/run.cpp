@@ -54,6 +54,9 @@ int scan(const ScanArgs& args) {
       };
     }
     matched = searcher.side_by_side(sources, *printer, discover);
+  } else if (plan->merge) {
+    const auto printer = make_printer(*plan, out);
+    matched = searcher.merged(sources, *printer);
   } else {
     matched = searcher.parallel(sources, [&plan](Output& o) { return make_printer(*plan, o); });
   }

@@ -1,7 +1,8 @@
-// search/: the three schedules of the Searcher.
+// search/: the schedules of the Searcher.
 #include "search/searcher.hpp"
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -11,6 +12,7 @@
 #include "parse/layout_check.hpp"
 #include "print/escape.hpp"
 #include "print/printers.hpp"
+#include "search/merge.hpp"
 #include "source/watch.hpp"
 
 namespace tracegrep {
@@ -177,6 +179,55 @@ bool Searcher::parallel(const std::vector<std::unique_ptr<Source>>& sources,
   for (std::size_t w = 1; w < workers; ++w) threads.emplace_back(worker);
   worker();
   for (auto& t : threads) t.join();
+  finish();
+  return matched > 0;
+}
+
+namespace {
+
+// A merge holds every input open at once; a soft limit on descriptors below
+// what that needs is raised toward the hard one (as systemd advises), so a
+// directory of thousands of logs merges instead of failing with EMFILE.
+void allow_open_files(std::size_t inputs) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const rlim_t want = static_cast<rlim_t>(inputs) + 64;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < want) {
+    limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? want : std::min(want, limit.rlim_max);
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+}  // namespace
+
+bool Searcher::merged(const std::vector<std::unique_ptr<Source>>& sources, EntrySink& sink) {
+  if (sources.size() < 2) return in_order(sources, sink);
+  allow_open_files(sources.size());
+  Merge merge(sink, options_.max_entry, options_.merge_budget);
+  std::vector<EntrySink*> lanes;
+  for (const auto& source : sources) lanes.push_back(&merge.lane(source->name(), true));
+  std::vector<SourceOutcome> outcomes(sources.size());
+  std::vector<std::uint64_t> totals(sources.size(), 0);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    threads.emplace_back([&, i] {
+      Tally tally(*lanes[i], out_, tally_max());
+      const std::string name = sources[i]->name().display;
+      outcomes[i] =
+          run(*sources[i], tally, [this, &name](const std::string& what) { reporter_.notice(name, what); });
+      totals[i] = tally.total();
+      merge.close(i);
+    });
+  }
+  merge.run();
+  merge.cancel();  // the output closed: the others stop too
+  for (auto& t : threads) t.join();
+  std::uint64_t matched = 0;
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    report(*sources[i], outcomes[i]);
+    if (!outcomes[i].error && totals[i] == 0 && !out_.closed()) explain_no_entries(*sources[i]);
+    matched += totals[i];
+  }
   finish();
   return matched > 0;
 }

@@ -31,6 +31,8 @@ struct SearchOptions {
   std::size_t held_back = std::size_t{16} << 20;
   /// -s or -r was given: an input with no tag at all is worth a notice.
   bool ids_asked = false;
+  /// merged(): the bytes of entries held for the merge, in all.
+  std::size_t merge_budget = std::size_t{64} << 20;
   /// -A/-B/-C: entries around each match (then parallel() runs in order,
   /// so that "--" falls between groups as in one output).
   ContextLines context{};
@@ -58,6 +60,10 @@ class Searcher {
 
   /// The worker threads the last parallel() ran (1: it ran in order).
   std::size_t workers_used() const { return workers_used_; }
+
+  /// --merge: every source on a thread of its own, their entries
+  /// interleaved by time into `sink` (search/merge.hpp), in bounded memory.
+  bool merged(const std::vector<std::unique_ptr<Source>>& sources, EntrySink& sink);
 
   /// New inputs found since the last call (files created in a followed
   /// directory).

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -621,4 +622,71 @@ TEST_CASE("index warns when the index lets users read a log they cannot", "[e2e]
   }
   ::chmod(log.c_str(), 0644);  // the log is everyone's anyway
   CHECK(run_tracegrep({"index", "-q", "--db", db, log}).err.empty());
+}
+
+TEST_CASE("merge: files, gzip, stdin and the index interleaved by time, each file's order kept",
+          "[e2e][merge]") {
+  TempDir tmp;
+  REQUIRE(run("/bin/sh",
+              {"-c", fmt::format("cd '{0}' && '{1}' --bytes 3000000 --seed 1 --service api > api.log && "
+                                 "'{1}' --bytes 3000000 --seed 2 --service pay | gzip > pay.log.gz",
+                                 tmp.path(""), TRACEGREP_LOGGEN)})
+              .status == 0);
+  RunOptions here;
+  here.cwd = tmp.path("");
+  const Result merged = run(TRACEGREP_BIN, {"--merge", "api.log", "pay.log.gz"}, here);
+  REQUIRE(merged.status == 0);
+  // Entry lines in time order; each file's lines, in its own order, are
+  // what searching it alone prints.
+  std::string last;
+  std::map<std::string, std::string> by_file;
+  std::size_t entries = 0;
+  for (const std::string& l : lines_of(merged.out)) {
+    const std::string file = l.rfind("api.log", 0) == 0 ? "api.log" : "pay.log.gz";
+    REQUIRE(l.rfind(file, 0) == 0);
+    by_file[file] += l + "\n";
+    const std::string rest = l.substr(file.size() + 1);
+    if (l[file.size()] != ':') continue;  // a continuation line: "FILE-..."
+    ++entries;
+    const std::string ts = rest.substr(0, 23);
+    CHECK(ts >= last);
+    last = ts;
+  }
+  CHECK(entries > 20000);
+  for (const char* f : {"api.log", "pay.log.gz"})
+    CHECK(by_file[f] == run(TRACEGREP_BIN, {"-H", f}, here).out);
+  // Standard input is one input among the others, named as grep names it.
+  RunOptions piped = here;
+  piped.input = read_file(tmp.path("api.log"));
+  const Result with_stdin = run(TRACEGREP_BIN, {"--merge", "-", "pay.log.gz"}, piped);
+  CHECK(with_stdin.status == 0);
+  std::string renamed;
+  for (const std::string& l : lines_of(with_stdin.out))
+    renamed += (l.rfind("(standard input)", 0) == 0 ? "api.log" + l.substr(16) : l) + "\n";
+  CHECK(renamed == merged.out);
+  // The index answers as the files do, whole or for two sessions (one from each file).
+  REQUIRE(index(tmp.path("i.db"), {"api.log", "pay.log.gz"}, tmp.path("")).status == 0);
+  CHECK(run(TRACEGREP_BIN, {"--merge", "--db", tmp.path("i.db")}, here).out == merged.out);
+  std::vector<std::string> args = {"--merge"};
+  for (const char* f : {"api.log", "pay.log.gz"}) {
+    const std::string& text = by_file[f];
+    const auto at = text.find("|session=", text.find("[req="));
+    REQUIRE(at != std::string::npos);
+    args.insert(args.end(), {"-s", text.substr(at + 9, 8)});
+  }
+  const Result from_files = run(TRACEGREP_BIN, concat(args, {"api.log", "pay.log.gz"}), here);
+  const Result from_index = run(TRACEGREP_BIN, concat(args, {"--db", tmp.path("i.db")}), here);
+  CHECK(from_files.status == 0);
+  CHECK(from_files.out.find("api.log:") != std::string::npos);
+  CHECK(from_files.out.find("pay.log.gz:") != std::string::npos);
+  CHECK(from_index.out == from_files.out);
+  // What cannot be merged is refused.
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--merge", "-c", "api.log", "pay.log.gz"},
+        std::vector<std::string>{"--merge", "-C", "1", "api.log", "pay.log.gz"},
+        std::vector<std::string>{"--merge", "--follow", "api.log", "pay.log.gz"}}) {
+    const Result r = run(TRACEGREP_BIN, args, here);
+    CHECK(r.status == 2);
+    CHECK(r.err.find("tracegrep: --merge interleaves entries by time, and ") == 0);
+  }
 }

@@ -12,8 +12,11 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <thread>
 
 #include "cli/plan.hpp"
+#include "parse/header.hpp"
+#include "search/merge.hpp"
 
 using namespace tracegrep;
 
@@ -159,4 +162,115 @@ TEST_CASE("only regular files run apart: standard input, pipes and followed file
   InputOptions follow;
   follow.follow = FollowMode::kYes;
   CHECK_FALSE(file_source(a, follow)->runs_apart());
+}
+
+// ---- --merge ----------------------------------------------------------------
+
+namespace {
+
+// Feeds `lines` (one entry each) into `sink` as an assembler would.
+Flow feed_entries(EntrySink& sink, const std::vector<std::string>& lines) {
+  Header h;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    parse_header(lines[i], h);
+    if (sink.entry(Entry{&h, lines[i], false, i + 1}) == Flow::kStop) return Flow::kStop;
+  }
+  return Flow::kContinue;
+}
+
+std::string at(int second, const std::string& what) {
+  return fmt::format("2024-01-15 {:02}:{:02}:{:02},000 - INFO - [req=r|session=s] - {}\n", 10 + second / 3600,
+                     second / 60 % 60, second % 60, what);
+}
+
+class Names final : public EntrySink {
+ public:
+  void begin_input(const InputName& n) override { input = n.display; }
+  Flow entry(const Entry& e) override {
+    got.push_back(input + ":" + std::string(e.text));
+    return Flow::kContinue;
+  }
+  std::string input;
+  std::vector<std::string> got;
+};
+
+}  // namespace
+
+TEST_CASE("merge: entries by time, each input's own order kept, untimed ones beside their neighbours",
+          "[search][merge]") {
+  Names out;
+  Merge merge(out, kDefaultMaxEntry, 1 << 20);
+  EntrySink& a = merge.lane({"a", "a"}, false);
+  EntrySink& b = merge.lane({"b", "b"}, false);
+  feed_entries(a, {at(1, "a1"), at(3, "a3"), "untimed after a3\n", at(5, "a5")});
+  // b's clock goes back at b2: b's order is kept, not re-sorted.
+  feed_entries(b, {"untimed head of b\n", at(2, "b2"), at(4, "b4"), at(2, "b2 again")});
+  merge.close(0);
+  merge.close(1);
+  REQUIRE(merge.run() == Flow::kContinue);
+  CHECK(out.got == std::vector<std::string>{"a:" + at(1, "a1"), "b:untimed head of b\n", "b:" + at(2, "b2"),
+                                            "a:" + at(3, "a3"), "a:untimed after a3\n", "b:" + at(4, "b4"),
+                                            "b:" + at(2, "b2 again"), "a:" + at(5, "a5")});
+  CHECK(merge.held() == 0);
+}
+
+TEST_CASE("merge: holds at most its budget: a lane far ahead waits for the others", "[search][merge]") {
+  Names out;
+  constexpr std::size_t kBudget = 4096;
+  Merge merge(out, kDefaultMaxEntry, kBudget);
+  EntrySink& late = merge.lane({"late", "late"}, true);
+  EntrySink& early = merge.lane({"early", "early"}, true);
+  std::vector<std::string> lines;
+  for (int i = 0; i < 200; ++i) lines.push_back(at(30, fmt::format("late {}", i)));
+  std::thread producer([&] {
+    feed_entries(late, lines);
+    merge.close(0);
+  });
+  // Nothing of "early" yet: "late" fills its half and waits.
+  for (int i = 0; i < 100 && merge.held() < kBudget / 2 - 100; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(merge.held() <= kBudget / 2);
+  CHECK(merge.held() >= kBudget / 2 - 100);
+  feed_entries(early, {at(10, "early")});
+  merge.close(1);
+  REQUIRE(merge.run() == Flow::kContinue);
+  producer.join();
+  REQUIRE(out.got.size() == 201);
+  CHECK(out.got.front() == "early:" + at(10, "early"));
+  CHECK(out.got.back() == "late:" + at(30, "late 199"));
+}
+
+TEST_CASE("merge: a lane filled before the merge stops at the budget and says so", "[search][merge]") {
+  Names out;
+  Merge merge(out, kDefaultMaxEntry, 150);  // two of these entries, not three
+  EntrySink& a = merge.lane({"a", "a"}, false);
+  CHECK(feed_entries(a, {at(1, "one"), at(2, "two"), at(3, "three")}) == Flow::kStop);
+  CHECK(merge.over_budget());
+}
+
+TEST_CASE("merge: many bounded lanes, each far ahead in turn, give one order", "[search][merge]") {
+  Names out;
+  constexpr int kLanes = 40, kEach = 300;
+  Merge merge(out, kDefaultMaxEntry, 40 * 200);  // a few entries per lane
+  std::vector<EntrySink*> lanes;
+  for (int i = 0; i < kLanes; ++i) {
+    const std::string name = fmt::format("l{:02}", i);
+    lanes.push_back(&merge.lane({name, name}, true));
+  }
+  std::vector<std::thread> producers;
+  for (int i = 0; i < kLanes; ++i)
+    producers.emplace_back([&, i] {
+      std::vector<std::string> entries;
+      for (int k = 0; k < kEach; ++k)
+        entries.push_back(at(k * kLanes + i, fmt::format("{}", k * kLanes + i)));
+      feed_entries(*lanes[i], entries);
+      merge.close(i);
+    });
+  REQUIRE(merge.run() == Flow::kContinue);
+  for (auto& t : producers) t.join();
+  REQUIRE(out.got.size() == std::size_t{kLanes} * kEach);
+  for (int n = 0; n < kLanes * kEach; ++n)
+    REQUIRE(out.got[n] == fmt::format("l{:02}:", n % kLanes) + at(n, fmt::format("{}", n)));
+  CHECK(merge.held() == 0);
 }
