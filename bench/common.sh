@@ -3,6 +3,15 @@
 # its name from $log_name), and defines what they share.
 #   sets: tg log session request s8 out; defines: median, time_commands
 #   TRACEGREP=PATH times another tracegrep binary (an older build, to compare).
+# need COMMAND PACKAGE: installs Debian's PACKAGE when COMMAND is missing
+# (the competitors: ripgrep, jq, lnav), as root or through sudo.
+need() {
+  command -v "$1" >/dev/null && return
+  echo "installing $2" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$2" >/dev/null
+}
 bash .ci/build build >/dev/null
 tg=${TRACEGREP:-./build/src/tracegrep}
 mkdir -p bench/data

@@ -10,15 +10,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bytes="${1:-1000000000}"
 runs="${2:-5}"
-for tool in rg jq; do
-  command -v $tool >/dev/null || {
-    echo "installing $tool" >&2
-    apt-get install -y -qq ripgrep jq >/dev/null
-  }
-done
 real_bytes=$bytes
 bytes=0 # common.sh: the logs are made here
 source bench/common.sh
+need rg ripgrep
+need jq jq
 declare -A logs
 for layout in seed name json logfmt; do
   logs[$layout]=bench/data/layout-$layout-$real_bytes.log

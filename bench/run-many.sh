@@ -9,9 +9,9 @@ cd "$(dirname "$0")/.."
 files="${1:-1000}"
 size="${2:-262144}"
 runs="${3:-9}"
-command -v rg >/dev/null || { echo "installing ripgrep" >&2; apt-get install -y -qq ripgrep >/dev/null; }
 bytes=0  # common.sh's own log is not made: the files are made here
 source bench/common.sh
+need rg ripgrep
 dir=bench/data/many-$files-$size
 if [ ! -s "$dir/done" ]; then
   rm -rf "$dir" && mkdir -p "$dir"

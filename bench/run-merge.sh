@@ -11,9 +11,9 @@ cd "$(dirname "$0")/.."
 files="${1:-4}"
 size="${2:-50000000}"
 runs="${3:-5}"
-command -v lnav >/dev/null || { echo "installing lnav" >&2; apt-get install -y -qq lnav >/dev/null; }
 bytes=0  # common.sh's own log is not made: the files are made here
 source bench/common.sh
+need lnav lnav
 dir=bench/data/merge-$files-$size
 if [ ! -s "$dir/done" ]; then
   rm -rf "$dir" && mkdir -p "$dir"

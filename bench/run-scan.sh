@@ -7,8 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bytes="${1:-1000000000}"
 runs="${2:-7}"
-command -v rg >/dev/null || { echo "installing ripgrep" >&2; apt-get install -y -qq ripgrep >/dev/null; }
 source bench/common.sh
+need rg ripgrep
 add "tracegrep -s FULLID"      "$tg -s $session $log"
 add "grep -F session=ID8"      "env LC_ALL=C grep -F session=$s8 $log"
 add "rg -F session=ID8"        "rg -F session=$s8 $log"
