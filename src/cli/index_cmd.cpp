@@ -475,11 +475,11 @@ int with_stores(const Plan& plan, Reporter& reporter, F f) {
   return kExitError;
 }
 
-// Every index is a source of the search stage, in the order given: several
-// answer as one index holding their files, in that order, would.
 // What --merge holds of an index's answer, at most.
 constexpr std::size_t kIndexMergeBudget = std::size_t{256} << 20;
 
+// Every index is a source of the search stage, in the order given: several
+// answer as one index holding their files, in that order, would.
 bool search_stores(std::vector<std::unique_ptr<index::Store>>& stores, const Plan& plan, Output& out,
                    Reporter& reporter, EntrySink& sink) {
   std::vector<std::unique_ptr<Source>> sources;
